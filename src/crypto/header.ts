@@ -1,0 +1,101 @@
+// The age v1 header, parsed strictly and without any key, so nixsec can
+// inspect a file (which SSH keys it is for, how many stanzas) and classify a
+// failure as "header" before any identity is tried.
+// Spec: https://github.com/C2SP/C2SP/blob/main/age.md#header
+import { Stanza } from "age-encryption";
+import { decodeB64NoPad } from "./bytes.js";
+import { AgeError } from "./errors.js";
+
+export const AGE_VERSION_LINE = "age-encryption.org/v1";
+const COLUMNS = 64;
+
+export interface AgeHeader {
+  stanzas: Stanza[];
+  mac: Uint8Array;
+  /** Header bytes up to and including "---", the HMAC input. */
+  headerNoMac: Uint8Array;
+  /** Bytes of the whole header including the MAC line's newline. */
+  length: number;
+}
+
+function fail(msg: string): never {
+  throw new AgeError("header", `invalid age header: ${msg}`);
+}
+
+function isVchar(c: number): boolean {
+  return c >= 33 && c <= 126;
+}
+
+/** Reads one LF-terminated line starting at `off`; returns [line, next offset]. */
+function readLine(b: Uint8Array, off: number, maxLen: number): [string, number] {
+  const end = b.indexOf(0x0a, off);
+  if (end < 0) {
+    if (b.length - off > maxLen) fail("line too long");
+    fail("unexpected end of header");
+  }
+  if (end - off > maxLen) fail("line too long");
+  for (let i = off; i < end; i++) if (b[i]! < 0x20 || b[i]! > 0x7e) fail("non-printable character in header");
+  return [Buffer.from(b.subarray(off, end)).toString("latin1"), end + 1];
+}
+
+/**
+ * Parses the header at the start of `file` (binary age, not armored).
+ * Throws AgeError kind "header"; needs only the header bytes to be present.
+ */
+export function parseAgeHeader(file: Uint8Array, maxLine = 1 << 16): AgeHeader {
+  let [line, off] = readLine(file, 0, maxLine);
+  if (line !== AGE_VERSION_LINE) fail("unknown version line");
+  const stanzas: Stanza[] = [];
+  for (;;) {
+    const lineStart = off;
+    [line, off] = readLine(file, off, maxLine);
+    if (line.startsWith("---")) {
+      if (!line.startsWith("--- ")) fail("malformed MAC line");
+      const mac = decodeB64NoPad(line.slice(4));
+      if (mac === null || mac.length !== 32) fail("malformed MAC");
+      return { stanzas, mac, headerNoMac: file.subarray(0, lineStart + 3), length: off };
+    }
+    if (!line.startsWith("-> ")) fail("expected a stanza or the MAC line");
+    const args = line.slice(3).split(" ");
+    if (args.length === 0 || args.some((a) => a.length === 0)) fail("empty stanza argument");
+    for (const a of args) for (let i = 0; i < a.length; i++) if (!isVchar(a.charCodeAt(i))) fail("invalid stanza argument");
+    const chunks: Uint8Array[] = [];
+    for (;;) {
+      let bodyLine: string;
+      [bodyLine, off] = readLine(file, off, COLUMNS);
+      const dec = decodeB64NoPad(bodyLine);
+      if (dec === null) fail("invalid stanza body encoding");
+      chunks.push(dec);
+      if (bodyLine.length < COLUMNS) break;
+    }
+    const body = Buffer.concat(chunks);
+    stanzas.push(new Stanza(args, new Uint8Array(body)));
+  }
+}
+
+/**
+ * Finds where the header ends (the index after the MAC line's newline), or
+ * -1 if `buf` does not yet hold a complete header. Used by streaming readers.
+ */
+export function findHeaderEnd(buf: Uint8Array): number {
+  let off = 0;
+  for (;;) {
+    const end = buf.indexOf(0x0a, off);
+    if (end < 0) return -1;
+    if (buf[off] === 0x2d && buf[off + 1] === 0x2d && buf[off + 2] === 0x2d) return end + 1;
+    off = end + 1;
+  }
+}
+
+/** Encodes a header without its MAC (up to and including "---"). */
+export function encodeHeaderNoMac(stanzas: Stanza[]): Uint8Array {
+  let s = AGE_VERSION_LINE + "\n";
+  for (const st of stanzas) {
+    s += "-> " + st.args.join(" ") + "\n";
+    const b64 = Buffer.from(st.body).toString("base64").replace(/=+$/, "");
+    for (let i = 0; i < b64.length; i += COLUMNS) s += b64.slice(i, i + COLUMNS) + "\n";
+    // The body ends with a line shorter than 64 columns, possibly empty.
+    if (b64.length % COLUMNS === 0) s += "\n";
+  }
+  return new Uint8Array(Buffer.from(s + "---", "latin1"));
+}

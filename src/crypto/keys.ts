@@ -1,0 +1,234 @@
+// Recipient and identity strings and files, as the age CLI reads them:
+// `-r`/`-R` recipients (age1…, age1pq1…, ssh-ed25519/ssh-rsa lines) and
+// `-i` identity files (AGE-SECRET-KEY-… lines, SSH private keys, and
+// passphrase-encrypted identity files).
+import { Decrypter, Encrypter, type Identity, type Recipient, type Stanza } from "age-encryption";
+import { AgeError } from "./errors.js";
+import { decodeX25519Identity, decodeX25519Recipient, X25519Identity, X25519Recipient } from "./native-x25519.js";
+import { identityFromSshKey, peekSshPublicKey, readSshPrivateKey, isSshPrivateKeyPem, type PassphraseProvider } from "./openssh-key.js";
+import { ed25519SeedToX25519, parseSshPublicKeyLine, SshEd25519Recipient, SshRsaRecipient, type SshPublicKey } from "./ssh.js";
+
+export type RecipientKind = "x25519" | "mlkem768x25519" | "ssh-ed25519" | "ssh-rsa";
+
+export interface ParsedRecipient {
+  kind: RecipientKind;
+  /** The recipient as written (trimmed; comment kept for SSH keys). */
+  text: string;
+  /** What typage's Encrypter.addRecipient takes. */
+  recipient: Recipient | string;
+  ssh?: SshPublicKey;
+}
+
+function hrpOf(s: string): string {
+  const i = s.lastIndexOf("1");
+  return i < 0 ? "" : s.slice(0, i);
+}
+
+/** Parses one recipient string. Throws AgeError kind "key" with a hint. */
+export function parseRecipient(input: string): ParsedRecipient {
+  const s = input.trim();
+  if (s.startsWith("ssh-")) {
+    const ssh = parseSshPublicKeyLine(s);
+    const recipient = ssh.type === "ssh-ed25519" ? new SshEd25519Recipient(ssh) : new SshRsaRecipient(ssh);
+    return { kind: ssh.type, text: s, recipient, ssh };
+  }
+  if (s.startsWith("age1")) {
+    const hrp = hrpOf(s);
+    if (hrp === "age") return { kind: "x25519", text: s, recipient: new X25519Recipient(decodeX25519Recipient(s)) };
+    if (hrp === "age1pq") {
+      try {
+        // typage's HybridRecipient validates the key when it is added.
+        new Encrypter().addRecipient(s);
+      } catch {
+        throw new AgeError("key", "malformed post-quantum recipient (age1pq1…)");
+      }
+      return { kind: "mlkem768x25519", text: s, recipient: s };
+    }
+    throw new AgeError("key", `unsupported recipient type "${hrp}"`, {
+      hint: "age plugins (e.g. age1yubikey…) are not supported; use an age1… X25519 key or an SSH public key",
+    });
+  }
+  throw new AgeError("key", `unknown recipient "${s.slice(0, 20)}${s.length > 20 ? "…" : ""}"`, {
+    hint: "a recipient is an age1… key, an age1pq1… key, or an \"ssh-ed25519 AAAA…\" / \"ssh-rsa AAAA…\" public key line",
+  });
+}
+
+/**
+ * Parses a recipients file: one recipient per line, `#` comments and blank
+ * lines ignored. Errors name the file and line.
+ */
+export function parseRecipientsFile(text: string, name: string): ParsedRecipient[] {
+  const out: ParsedRecipient[] = [];
+  const lines = text.split(/\r?\n/);
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) return;
+    try {
+      out.push(parseRecipient(line));
+    } catch (err) {
+      if (err instanceof AgeError) throw new AgeError("key", `${name}:${i + 1}: ${err.message}`, { hint: err.hints });
+      throw err;
+    }
+  });
+  if (out.length === 0) throw new AgeError("key", `${name}: no recipients found`);
+  return out;
+}
+
+/** What nixsec needs to know about a loaded identity, besides using it. */
+export interface LoadedIdentity {
+  kind: RecipientKind | "scrypt";
+  /** Where it came from (a file name, an env var), for messages. */
+  source: string;
+  identity: Identity | TypageIdentity;
+  /** The matching recipient, when known without a passphrase. */
+  recipient?: string;
+  ssh?: SshPublicKey;
+  /** ed25519 SSH keys only: the ssh-to-age X25519 identity. */
+  x25519?: X25519Identity;
+}
+
+/**
+ * An identity typage implements but does not export (post-quantum hybrid,
+ * scrypt). It is asked through Decrypter.decryptHeader on the header bytes.
+ */
+export class TypageIdentity {
+  constructor(private readonly add: (d: Decrypter) => void) {}
+
+  async unwrapWithHeader(header: Uint8Array): Promise<Uint8Array | null> {
+    const d = new Decrypter();
+    this.add(d);
+    try {
+      return await d.decryptHeader(header);
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      if (msg.startsWith("no identity matched")) return null;
+      if (msg === "invalid header HMAC") throw new AgeError("hmac", "header MAC does not match: the file was modified");
+      throw new AgeError("header", `invalid stanza: ${msg}`);
+    }
+  }
+}
+
+export function passphraseIdentity(passphrase: string): LoadedIdentity {
+  return { kind: "scrypt", source: "passphrase", identity: new TypageIdentity((d) => d.addPassphrase(passphrase)) };
+}
+
+/**
+ * An OpenSSH key whose private half is passphrase-protected. Like the age
+ * CLI, it asks for the passphrase only when a file has a stanza for its
+ * public key, and at most once.
+ */
+class LazySshIdentity implements Identity {
+  private unlocked: Promise<Identity> | undefined;
+
+  constructor(
+    private readonly key: SshPublicKey,
+    private readonly text: string,
+    private readonly name: string,
+    private readonly passphrase: PassphraseProvider | undefined,
+  ) {}
+
+  async unwrapFileKey(stanzas: Stanza[]): Promise<Uint8Array | null> {
+    const ours = stanzas.some((s) => s.args[0] === this.key.type && s.args[1] === this.key.tag);
+    if (!ours) return null;
+    this.unlocked ??= readSshPrivateKey(this.text, this.name, this.passphrase).then(identityFromSshKey);
+    return (await this.unlocked).unwrapFileKey(stanzas);
+  }
+}
+
+export interface IdentityFileOptions {
+  /** Asks the passphrase of an encrypted SSH key or identity file. */
+  passphrase?: PassphraseProvider;
+}
+
+/** Parses the contents of an identity file (`-i`). */
+export async function parseIdentityFile(data: Uint8Array, name: string, opts: IdentityFileOptions = {}): Promise<LoadedIdentity[]> {
+  const text = Buffer.from(data).toString("utf8");
+  if (isSshPrivateKeyPem(text)) {
+    const pub = peekSshPublicKey(text, name);
+    if (pub) {
+      // Unencrypted keys load now (cheap, and ssh-to-age needs the seed);
+      // protected ones wait until a file actually has a stanza for them.
+      const eager = await tryUnencrypted(text, name);
+      if (eager) return [eager];
+      return [{ kind: pub.type, source: name, identity: new LazySshIdentity(pub, text, name, opts.passphrase), recipient: pub.type + " " + Buffer.from(pub.wire).toString("base64"), ssh: pub }];
+    }
+    const key = await readSshPrivateKey(text, name, opts.passphrase);
+    return [sshLoaded(key, name)];
+  }
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith("-----BEGIN AGE ENCRYPTED FILE-----") || text.startsWith("age-encryption.org/v1\n")) {
+    return decryptIdentityFile(data, name, opts);
+  }
+  const out: LoadedIdentity[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) return;
+    try {
+      out.push(parseIdentityLine(line, name));
+    } catch (err) {
+      if (err instanceof AgeError) throw new AgeError("key", `${name}:${i + 1}: ${err.message}`, { hint: err.hints });
+      throw err;
+    }
+  });
+  if (out.length === 0) throw new AgeError("key", `${name}: no identities found`, { hint: "an identity file holds AGE-SECRET-KEY-1… lines or one SSH private key" });
+  return out;
+}
+
+async function tryUnencrypted(text: string, name: string): Promise<LoadedIdentity | null> {
+  try {
+    return sshLoaded(await readSshPrivateKey(text, name, undefined), name);
+  } catch (err) {
+    if (err instanceof AgeError && err.message.includes("passphrase-protected")) return null;
+    throw err;
+  }
+}
+
+function sshLoaded(key: Awaited<ReturnType<typeof readSshPrivateKey>>, name: string): LoadedIdentity {
+  const ssh = key.publicKey;
+  const loaded: LoadedIdentity = {
+    kind: ssh.type,
+    source: name,
+    identity: identityFromSshKey(key),
+    recipient: ssh.type + " " + Buffer.from(ssh.wire).toString("base64"),
+    ssh,
+  };
+  if (key.ed25519Seed) {
+    // ssh-to-age: the X25519 identity sops-nix derives from the same key.
+    loaded.x25519 = new X25519Identity(ed25519SeedToX25519(key.ed25519Seed));
+  }
+  return loaded;
+}
+
+export function parseIdentityLine(line: string, source: string): LoadedIdentity {
+  if (line.startsWith("AGE-SECRET-KEY-PQ-1")) {
+    const add = (d: Decrypter) => d.addIdentity(line);
+    try {
+      add(new Decrypter());
+    } catch {
+      throw new AgeError("key", "malformed post-quantum identity");
+    }
+    return { kind: "mlkem768x25519", source, identity: new TypageIdentity(add) };
+  }
+  if (line.startsWith("AGE-SECRET-KEY-1")) {
+    const id = new X25519Identity(decodeX25519Identity(line));
+    return { kind: "x25519", source, identity: id, recipient: id.recipient, x25519: id };
+  }
+  if (line.startsWith("AGE-PLUGIN-")) {
+    throw new AgeError("key", "age plugin identities are not supported", { hint: "use an age X25519 key file or an SSH private key" });
+  }
+  throw new AgeError("key", "not an age identity", { hint: "identity lines start with AGE-SECRET-KEY-1" });
+}
+
+async function decryptIdentityFile(data: Uint8Array, name: string, opts: IdentityFileOptions): Promise<LoadedIdentity[]> {
+  if (!opts.passphrase) throw new AgeError("key", `${name}: the identity file is passphrase-encrypted and no passphrase can be asked here`);
+  const { decryptBytes } = await import("./age.js");
+  const pass = await opts.passphrase(name);
+  let plain: Uint8Array;
+  try {
+    plain = await decryptBytes(data, [passphraseIdentity(pass)]);
+  } catch (err) {
+    if (err instanceof AgeError && err.kind === "no-match") throw new AgeError("passphrase", `${name}: incorrect passphrase`);
+    throw err;
+  }
+  return parseIdentityFile(plain, name, {});
+}

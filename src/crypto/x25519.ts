@@ -1,0 +1,131 @@
+// X25519, HKDF and ChaCha20-Poly1305 for age stanzas, on node:crypto.
+//
+// typage imports both keys through WebCrypto on every operation (~2 ms per
+// recipient, research/crypto.md §5); importing each key once as a KeyObject
+// and calling crypto.diffieHellman is ~10x faster. @noble/curves is the
+// fallback where node:crypto lacks X25519, chosen once by a self-check.
+//
+// Keys are imported as JWK, not DER: OpenSSL 3's DER decoder is ~10x slower
+// (crypto.md §9.6). We never export freshly generated keys as JWK, which can
+// deadlock Node 20 (crypto.md §9.5): scalars come from randomBytes instead.
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  hkdfSync,
+  type KeyObject,
+} from "node:crypto";
+import { x25519 as nobleX25519 } from "@noble/curves/ed25519.js";
+import { isAllZero } from "./bytes.js";
+
+/** An imported X25519 scalar or point, ready for repeated use. */
+export interface X25519Key {
+  readonly bytes: Uint8Array;
+  readonly native?: KeyObject;
+}
+
+const BASEPOINT = new Uint8Array(32);
+BASEPOINT[0] = 9;
+// Node requires `x` in a private JWK but does not use it for derivation.
+const UNUSED_X = Buffer.alloc(32).toString("base64url");
+
+let useNative: boolean | undefined;
+let basepointKey: X25519Key | undefined;
+
+function b64url(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64url");
+}
+
+function nativeWorks(): boolean {
+  try {
+    const scalar = new Uint8Array(32).fill(7);
+    const priv = createPrivateKey({ key: { kty: "OKP", crv: "X25519", d: b64url(scalar), x: UNUSED_X }, format: "jwk" });
+    const pub = createPublicKey({ key: { kty: "OKP", crv: "X25519", x: b64url(BASEPOINT) }, format: "jwk" });
+    const got = new Uint8Array(diffieHellman({ privateKey: priv, publicKey: pub }));
+    const want = nobleX25519.scalarMultBase(scalar);
+    return Buffer.compare(got, want) === 0;
+  } catch {
+    return false;
+  }
+}
+
+function native(): boolean {
+  if (useNative === undefined) useNative = nativeWorks();
+  return useNative;
+}
+
+/** Test hook: force the pure-JS path (or restore auto-detection with undefined). */
+export function setNativeX25519ForTests(value: boolean | undefined): void {
+  useNative = value;
+  basepointKey = undefined;
+}
+
+export function importScalar(scalar: Uint8Array): X25519Key {
+  if (scalar.length !== 32) throw new RangeError("X25519 scalar must be 32 bytes");
+  if (!native()) return { bytes: scalar };
+  const key = createPrivateKey({ key: { kty: "OKP", crv: "X25519", d: b64url(scalar), x: UNUSED_X }, format: "jwk" });
+  return { bytes: scalar, native: key };
+}
+
+export function importPoint(point: Uint8Array): X25519Key {
+  if (point.length !== 32) throw new RangeError("X25519 point must be 32 bytes");
+  if (!native()) return { bytes: point };
+  return { bytes: point, native: createPublicKey({ key: { kty: "OKP", crv: "X25519", x: b64url(point) }, format: "jwk" }) };
+}
+
+/**
+ * X25519(scalar, point). Returns null when the result is all zeros (a
+ * low-order point), which age requires callers to reject.
+ */
+export function x25519(scalar: X25519Key, point: X25519Key): Uint8Array | null {
+  let out: Uint8Array;
+  if (scalar.native && point.native) {
+    try {
+      out = new Uint8Array(diffieHellman({ privateKey: scalar.native, publicKey: point.native }));
+    } catch {
+      return null; // OpenSSL refuses an all-zero shared secret
+    }
+  } else {
+    try {
+      out = nobleX25519.scalarMult(scalar.bytes, point.bytes);
+    } catch {
+      return null;
+    }
+  }
+  return isAllZero(out) ? null : out;
+}
+
+export function x25519Base(scalar: X25519Key): Uint8Array {
+  if (!scalar.native) return nobleX25519.scalarMultBase(scalar.bytes);
+  basepointKey ??= importPoint(BASEPOINT);
+  const out = x25519(scalar, basepointKey);
+  if (out === null) throw new RangeError("X25519 base multiplication gave zero");
+  return out;
+}
+
+export function hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: string, length = 32): Uint8Array {
+  return new Uint8Array(hkdfSync("sha256", ikm, salt, info, length));
+}
+
+const ZERO_NONCE = new Uint8Array(12);
+
+/** ChaCha20-Poly1305 with the all-zero nonce, as every age stanza uses it. */
+export function sealFileKey(key: Uint8Array, fileKey: Uint8Array): Uint8Array {
+  const c = createCipheriv("chacha20-poly1305", key, ZERO_NONCE, { authTagLength: 16 });
+  const body = Buffer.concat([c.update(fileKey), c.final(), c.getAuthTag()]);
+  return new Uint8Array(body);
+}
+
+/** Opens a stanza body; null when authentication fails. */
+export function openFileKey(key: Uint8Array, body: Uint8Array): Uint8Array | null {
+  if (body.length < 16) return null;
+  const d = createDecipheriv("chacha20-poly1305", key, ZERO_NONCE, { authTagLength: 16 });
+  d.setAuthTag(body.subarray(body.length - 16));
+  try {
+    return new Uint8Array(Buffer.concat([d.update(body.subarray(0, body.length - 16)), d.final()]));
+  } catch {
+    return null;
+  }
+}
