@@ -1,3 +1,47 @@
+// The one entry: run(argv, io) maps every outcome to an exit code.
+import { CommanderError } from "commander";
+import { ExitCode, InterruptedError, NixsecError } from "../errors.js";
+import { processIo, type Io } from "./io.js";
+import { printError } from "./output.js";
+import { buildProgram } from "./program.js";
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return ExitCode.ok;
+  } catch (err) {
+    return reportError(io, err);
+  }
+}
+
+function reportError(io: Io, err: unknown): number {
+  if (err instanceof CommanderError) {
+    if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return ExitCode.ok;
+    return ExitCode.usage;
+  }
+  if (err instanceof InterruptedError) return ExitCode.interrupted;
+  if (err instanceof NixsecError) {
+    printError(io, err.message, err.hints);
+    return err.exitCode;
+  }
+  if (err instanceof Error && err.name === "ExitPromptError") return ExitCode.interrupted;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "EPIPE") return ExitCode.ok;
+  // A bug: say so plainly; the stack only on request (it could hold paths, never values).
+  printError(io, `internal error: ${err instanceof Error ? err.message : String(err)}`, [
+    "please report this at the nixsec issue tracker, with the command you ran (not your secrets)",
+  ]);
+  if (io.env.NIXSEC_DEBUG && err instanceof Error && err.stack) io.stderr.write(err.stack + "\n");
+  return ExitCode.internal;
+}
+
 export async function main(): Promise<void> {
-  process.stdout.write("nixsec\n");
+  const io = processIo();
+  process.on("SIGINT", () => process.exit(ExitCode.interrupted));
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(ExitCode.ok);
+  });
+  const code = await run(process.argv.slice(2), io);
+  process.exitCode = code;
 }

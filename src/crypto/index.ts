@@ -9,6 +9,7 @@ export {
   parseIdentityFile,
   parseIdentityLine,
   passphraseIdentity,
+  lazyPassphraseIdentity,
   type ParsedRecipient,
   type RecipientKind,
   type LoadedIdentity,

@@ -4,6 +4,7 @@
 // passphrase-encrypted identity files).
 import { Decrypter, Encrypter, type Identity, type Recipient, type Stanza } from "age-encryption";
 import { AgeError } from "./errors.js";
+import { parseAgeHeader } from "./header.js";
 import { decodeX25519Identity, decodeX25519Recipient, X25519Identity, X25519Recipient } from "./native-x25519.js";
 import { identityFromSshKey, peekSshPublicKey, readSshPrivateKey, isSshPrivateKeyPem, type PassphraseProvider } from "./openssh-key.js";
 import { ed25519SeedToX25519, parseSshPublicKeyLine, SshEd25519Recipient, SshRsaRecipient, type SshPublicKey } from "./ssh.js";
@@ -106,6 +107,24 @@ export class TypageIdentity {
       throw new AgeError("header", `invalid stanza: ${msg}`);
     }
   }
+}
+
+/**
+ * A passphrase asked only when a file turns out to be passphrase-encrypted
+ * (it has an scrypt stanza), as `age -d` does.
+ */
+export function lazyPassphraseIdentity(ask: () => Promise<string>): LoadedIdentity {
+  let inner: TypageIdentity | undefined;
+  const identity = new TypageIdentity(() => undefined);
+  identity.unwrapWithHeader = async (header: Uint8Array) => {
+    if (!parseAgeHeader(header).stanzas.some((s) => s.args[0] === "scrypt")) return null;
+    if (!inner) {
+      const pass = await ask();
+      inner = new TypageIdentity((d) => d.addPassphrase(pass));
+    }
+    return inner.unwrapWithHeader(header);
+  };
+  return { kind: "scrypt", source: "passphrase prompt", identity };
 }
 
 export function passphraseIdentity(passphrase: string): LoadedIdentity {

@@ -3,41 +3,11 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { AgeError, decryptStream, parseIdentityLine, passphraseIdentity, streamOf, type LoadedIdentity } from "../../src/crypto/index.js";
 import { interopDir } from "../helpers/tools.js";
+import { parseVector, type Vector } from "../helpers/age-vectors.js";
 import * as cctv from "cctv-age";
-
-export interface Vector {
-  name: string;
-  expect: string;
-  payload?: string;
-  identities: string[];
-  passphrases: string[];
-  armored: boolean;
-  file: Uint8Array;
-}
-
-export function parseVector(name: string, raw: Buffer): Vector {
-  const split = raw.indexOf("\n\n");
-  const head = raw.subarray(0, split).toString("utf8");
-  const v: Vector = { name, expect: "", identities: [], passphrases: [], armored: false, file: new Uint8Array(raw.subarray(split + 2)) };
-  let compressed = false;
-  for (const line of head.split("\n")) {
-    const i = line.indexOf(": ");
-    const key = line.slice(0, i);
-    const value = line.slice(i + 2);
-    if (key === "expect") v.expect = value;
-    else if (key === "payload") v.payload = value;
-    else if (key === "identity") v.identities.push(value);
-    else if (key === "passphrase") v.passphrases.push(value);
-    else if (key === "armored") v.armored = value === "yes";
-    else if (key === "compressed") compressed = value === "zlib";
-  }
-  if (compressed) v.file = new Uint8Array(inflateSync(v.file));
-  return v;
-}
 
 const KIND_OF_EXPECT: Record<string, string> = {
   "armor failure": "armor",

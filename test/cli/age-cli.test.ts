@@ -1,0 +1,130 @@
+// The interop vectors again, through the real binary: `nixsec age decrypt`
+// gives each expected outcome; failures are clean (exit 2, error/hint lines,
+// no stack trace) and header failures release no plaintext.
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ageCases, specLabel } from "../helpers/interop.js";
+import { runCli } from "../helpers/cli.js";
+import { interopDir } from "../helpers/tools.js";
+import { parseVector } from "../helpers/age-vectors.js";
+
+const tmp = mkdtempSync(path.join(tmpdir(), "nixsec-cli-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function expectCleanFailure(r: { code: number; stderr: string }): void {
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/^nixsec: error: /m);
+  expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+}
+
+describe("nixsec age decrypt on the C2SP test kit", () => {
+  const dir = path.join(interopDir, "age-testkit/testdata");
+  const vectors = readdirSync(dir).map((n) => parseVector(n, readFileSync(path.join(dir, n))));
+  // scrypt passphrases are asked on a terminal only (as age does); those
+  // vectors run through the library in test/crypto/testkit.test.ts.
+  const runnable = vectors.filter((v) => v.passphrases.length === 0);
+  it("skips only passphrase vectors, explicitly", () => {
+    expect(vectors.length - runnable.length).toBe(vectors.filter((v) => v.passphrases.length > 0).length);
+    expect(runnable.length).toBeGreaterThan(50);
+  });
+  for (const v of runnable) {
+    it(`${v.name} → ${v.expect}`, async () => {
+      const file = path.join(tmp, `${v.name}.age`);
+      const idFile = path.join(tmp, `${v.name}.key`);
+      writeFileSync(file, v.file);
+      writeFileSync(idFile, v.identities.join("\n") + "\n", { mode: 0o600 });
+      const r = await runCli(["age", "decrypt", "-i", idFile, file]);
+      if (v.expect === "success") {
+        expect(r.stderr).toBe("");
+        expect(r.code).toBe(0);
+      } else {
+        expectCleanFailure(r);
+      }
+      if (v.payload) expect(createHash("sha256").update(r.stdout).digest("hex")).toBe(v.payload);
+      else expect(r.stdout.length).toBe(0);
+    });
+  }
+});
+
+describe("nixsec age decrypt on files made by other tools", () => {
+  const { cases, tampered } = ageCases();
+  for (const c of cases) {
+    for (const spec of c.mustDecryptWith) {
+      if (typeof spec !== "string" && !spec.identity) continue; // scrypt: terminal only
+      if (typeof spec !== "string" && spec.key_passphrase_file) continue; // protected key: tested in a pty (prompt tests)
+      const id = typeof spec === "string" ? spec : spec.identity!;
+      it(`${c.manifest}: ${c.file} with ${specLabel(spec)}`, async () => {
+        const r = await runCli(["age", "decrypt", "-i", path.join(c.dir, id), path.join(c.dir, c.file)]);
+        expect(r.code).toBe(0);
+        expect(r.stdout.equals(c.plaintext)).toBe(true);
+      });
+    }
+  }
+  for (const t of tampered) {
+    it(`tampered ${t.file} fails cleanly (${t.expect})`, async () => {
+      const id = typeof t.identity === "string" ? t.identity : t.identity.identity!;
+      const r = await runCli(["age", "decrypt", "-i", path.join(t.dir, id), path.join(t.dir, t.file)]);
+      expectCleanFailure(r);
+      if (t.expect !== "payload failure") expect(r.stdout.length).toBe(0);
+    });
+  }
+});
+
+describe("nixsec age keygen / encrypt / inspect / convert-ssh", () => {
+  it("keygen writes mode 0600 and refuses to overwrite", async () => {
+    const key = path.join(tmp, "k.txt");
+    const r = await runCli(["age", "keygen", "-o", key]);
+    expect(r.code).toBe(0);
+    expect(statSync(key).mode & 0o777).toBe(0o600);
+    expect(r.stderr).toMatch(/public key: age1/);
+    const again = await runCli(["age", "keygen", "-o", key]);
+    expectCleanFailure(again);
+    expect(again.stderr).toMatch(/already exists/);
+  });
+
+  it("warns when an identity file is readable by others", async () => {
+    const key = path.join(tmp, "open.txt");
+    await runCli(["age", "keygen", "-o", key]);
+    const { chmodSync } = await import("node:fs");
+    chmodSync(key, 0o644);
+    const r = await runCli(["age", "decrypt", "-i", key], { input: "" });
+    expect(r.stderr).toMatch(/warning: .*readable by group or others/);
+  });
+
+  it("encrypt → decrypt through pipes, binary and armored; binary refused to a terminal is covered by isPrintable", async () => {
+    const key = path.join(tmp, "rt.txt");
+    await runCli(["age", "keygen", "-o", key]);
+    const recipient = /public key: (age1\S+)/.exec(readFileSync(key, "utf8"))![1]!;
+    for (const armor of [[], ["-a"]]) {
+      const enc = await runCli(["age", "encrypt", "-r", recipient, ...armor], { input: "piped secret" });
+      expect(enc.code).toBe(0);
+      const dec = await runCli(["age", "decrypt", "-i", key], { input: enc.stdout });
+      expect(dec.stdout.toString()).toBe("piped secret");
+    }
+  });
+
+  it("inspect --json lists ssh tags", async () => {
+    const f = path.join(interopDir, "agenix/example/secret1.age");
+    const r = await runCli(["age", "inspect", "--json", f]);
+    expect(r.code).toBe(0);
+    const info = JSON.parse(r.stdout.toString());
+    expect(info.stanzas.map((s: { sshTag: string }) => s.sshTag).sort()).toEqual(["KLPP8w", "V3XmEA"]);
+  });
+
+  it("convert-ssh matches the sops-nix host key conversion", async () => {
+    const pub = path.join(interopDir, "sops-nix");
+    const keyPub = readdirSync(pub, { recursive: true }).map(String).find((f) => f.endsWith("ssh-ed25519-key.pub"));
+    expect(keyPub).toBeDefined();
+    const r = await runCli(["age", "convert-ssh", path.join(pub, keyPub!)]);
+    expect(r.stdout.toString().trim()).toBe("age1a8pk4akrdamj7nvqy3zywgtny8dxz7t5xzu7u8v9mhrayp9freqsqatyrs");
+  });
+
+  it("bad recipient names the flag", async () => {
+    const r = await runCli(["age", "encrypt", "-r", "ssh-ed25519 notbase64"], { input: "x" });
+    expectCleanFailure(r);
+    expect(r.stderr).toMatch(/-r\/--recipient/);
+  });
+});
