@@ -27,7 +27,8 @@ export function processIo(): Io {
 }
 
 export function webStream(input: NodeJS.ReadableStream): ReadableStream<Uint8Array> {
-  return Readable.toWeb(Readable.from(input as AsyncIterable<Uint8Array>)) as unknown as ReadableStream<Uint8Array>;
+  const readable = input instanceof Readable ? input : Readable.from(input as AsyncIterable<Uint8Array>);
+  return Readable.toWeb(readable) as unknown as ReadableStream<Uint8Array>;
 }
 
 /** Writes a web stream to a Node writable, respecting back-pressure. */

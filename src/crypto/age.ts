@@ -3,7 +3,7 @@
 // header parser for classifying failures and for inspection, and streaming
 // armor. Header failures never release plaintext.
 import { createHmac, randomBytes } from "node:crypto";
-import { Encrypter, type Identity, type Recipient, type Stanza } from "age-encryption";
+import { loadTypage, type Identity, type Recipient, type Stanza } from "./stanza.js";
 import { armorEncoder, decodeArmor, looksArmored } from "./armor.js";
 import { concatBytes, encodeB64NoPad, equalBytes, wipe } from "./bytes.js";
 import { AgeError } from "./errors.js";
@@ -44,6 +44,7 @@ async function encryptRaw(input: ReadableStream<Uint8Array>, recipients: ParsedR
   if (recipients.length === 0) throw new AgeError("key", "no recipients given");
   if (recipients.some((r) => typeof r.recipient === "string")) {
     // Post-quantum recipients live inside typage; let it write the whole file.
+    const { Encrypter } = await loadTypage();
     const e = new Encrypter();
     for (const r of recipients) e.addRecipient(r.recipient);
     return e.encrypt(input);

@@ -2,7 +2,7 @@
 // inspect a file (which SSH keys it is for, how many stanzas) and classify a
 // failure as "header" before any identity is tried.
 // Spec: https://github.com/C2SP/C2SP/blob/main/age.md#header
-import { Stanza } from "age-encryption";
+import { Stanza } from "./stanza.js";
 import { decodeB64NoPad } from "./bytes.js";
 import { AgeError } from "./errors.js";
 

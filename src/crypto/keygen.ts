@@ -1,6 +1,6 @@
 // New keys and ssh-to-age conversion.
 import { randomBytes } from "node:crypto";
-import { generateHybridIdentity, identityToRecipient } from "age-encryption";
+import { loadTypage } from "./stanza.js";
 import { AgeError } from "./errors.js";
 import { encodeX25519Identity, encodeX25519Recipient, X25519Identity } from "./native-x25519.js";
 import { readSshPrivateKey, type PassphraseProvider } from "./openssh-key.js";
@@ -13,6 +13,7 @@ export interface AgeKeyPair {
 
 export async function generateAgeKey(kind: "x25519" | "pq" = "x25519"): Promise<AgeKeyPair> {
   if (kind === "pq") {
+    const { generateHybridIdentity, identityToRecipient } = await loadTypage();
     const identity = await generateHybridIdentity();
     return { identity, recipient: await identityToRecipient(identity) };
   }

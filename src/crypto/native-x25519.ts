@@ -2,7 +2,7 @@
 // Spec: https://github.com/C2SP/C2SP/blob/main/age.md#the-x25519-recipient-type
 import { randomBytes } from "node:crypto";
 import { bech32 } from "@scure/base";
-import { Stanza, type Identity, type Recipient } from "age-encryption";
+import { Stanza, type Identity, type Recipient } from "./stanza.js";
 import { concatBytes, decodeB64NoPad, encodeB64NoPad } from "./bytes.js";
 import { AgeError } from "./errors.js";
 import { hkdfSha256, importPoint, importScalar, openFileKey, sealFileKey, x25519, x25519Base, type X25519Key } from "./x25519.js";

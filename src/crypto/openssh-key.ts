@@ -6,8 +6,7 @@
 // node:crypto keys without pulling a large dependency (sshpk); bcrypt_pbkdf
 // itself comes from the bcrypt-pbkdf package.
 import { createDecipheriv, createPrivateKey, type KeyObject } from "node:crypto";
-import bcryptPbkdf from "bcrypt-pbkdf";
-import { type Identity } from "age-encryption";
+import { type Identity } from "./stanza.js";
 import { utf8, wipe } from "./bytes.js";
 import { AgeError } from "./errors.js";
 import { parseSshWirePublicKey, SshEd25519Identity, SshRsaIdentity, type SshPublicKey } from "./ssh.js";
@@ -72,7 +71,7 @@ function readContainer(text: string, name: string): Container {
   }
 }
 
-function decryptBlob(c: Container, passphrase: string, name: string): Uint8Array {
+async function decryptBlob(c: Container, passphrase: string, name: string): Promise<Uint8Array> {
   const spec = CIPHERS[c.cipher];
   if (!spec) {
     throw new AgeError("key", `${name}: unsupported key encryption "${c.cipher}"`, {
@@ -84,6 +83,7 @@ function decryptBlob(c: Container, passphrase: string, name: string): Uint8Array
   const salt = opts.string();
   const rounds = opts.uint32();
   if (rounds < 1 || rounds > 1 << 16) throw new AgeError("key", `${name}: implausible bcrypt rounds ${rounds}`);
+  const { default: bcryptPbkdf } = await import("bcrypt-pbkdf"); // only for protected keys
   const pass = utf8.encode(passphrase);
   const keyIv = new Uint8Array(spec.keyLen + spec.ivLen);
   bcryptPbkdf.pbkdf(pass, pass.length, salt, salt.length, keyIv, keyIv.length, rounds);
@@ -184,7 +184,7 @@ export async function readSshPrivateKey(text: string, name: string, passphrase?:
       return parseSafely(c.privateBlob, c, name, false);
     }
     if (!passphrase) throw new AgeError("key", `${name}: the key is passphrase-protected and no passphrase can be asked here`);
-    const blob = decryptBlob(c, await passphrase(name), name);
+    const blob = await decryptBlob(c, await passphrase(name), name);
     try {
       return parseSafely(blob, c, name, true);
     } finally {

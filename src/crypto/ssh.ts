@@ -4,7 +4,7 @@
 // Construction follows age's agessh package; see research/crypto.md §4.
 import { constants, createHash, createPublicKey, privateDecrypt, publicEncrypt, randomBytes, type KeyObject } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { Stanza, type Identity, type Recipient } from "age-encryption";
+import { Stanza, type Identity, type Recipient } from "./stanza.js";
 import { concatBytes, decodeB64NoPad, encodeB64NoPad } from "./bytes.js";
 import { AgeError } from "./errors.js";
 import { sshFingerprint, sshKeyTag, WireError, WireReader } from "./ssh-wire.js";
@@ -111,23 +111,25 @@ function ed25519Tweak(wire: Uint8Array): X25519Key {
 }
 
 export class SshEd25519Recipient implements Recipient {
-  private readonly u: X25519Key;
-  private readonly tweak: X25519Key;
+  private readonly u: Uint8Array;
+  /** X25519(tweak, u): scalar multiplication commutes, so age's
+   * X25519(tweak, X25519(e, u)) equals X25519(e, tweakedU), one DH per wrap less. */
+  private readonly tweakedU: X25519Key;
 
   constructor(readonly key: SshPublicKey) {
     if (key.type !== "ssh-ed25519" || !key.ed25519) throw new TypeError("not an ssh-ed25519 key");
-    this.u = importPoint(ed25519PublicToX25519(key.ed25519));
-    this.tweak = ed25519Tweak(key.wire);
+    this.u = ed25519PublicToX25519(key.ed25519);
+    const tweaked = x25519(ed25519Tweak(key.wire), importPoint(this.u));
+    if (tweaked === null) throw new AgeError("key", "ssh-ed25519 recipient is a low-order point");
+    this.tweakedU = importPoint(tweaked);
   }
 
   wrapFileKey(fileKey: Uint8Array): Stanza[] {
     const ephemeral = importScalar(new Uint8Array(randomBytes(32)));
     const share = x25519Base(ephemeral);
-    const shared = x25519(ephemeral, this.u);
-    if (shared === null) throw new AgeError("key", "ssh-ed25519 recipient is a low-order point");
-    const tweaked = x25519(this.tweak, importPoint(shared));
-    if (tweaked === null) throw new AgeError("key", "ssh-ed25519 tweak gave a zero point");
-    const key = hkdfSha256(tweaked, concatBytes(share, this.u.bytes), ED25519_LABEL);
+    const tweaked = x25519(ephemeral, this.tweakedU);
+    if (tweaked === null) throw new AgeError("key", "ssh-ed25519 recipient is a low-order point");
+    const key = hkdfSha256(tweaked, concatBytes(share, this.u), ED25519_LABEL);
     return [new Stanza(["ssh-ed25519", this.key.tag, encodeB64NoPad(share)], sealFileKey(key, fileKey))];
   }
 }
