@@ -1,0 +1,150 @@
+// Finding, reading and validating nixsec.yaml. The YAML Document is kept next
+// to the validated data so edits (edit.ts) can change the file while keeping
+// the user's comments, key order and quoting.
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { type Document, isMap, isScalar, isSeq, parseDocument } from "yaml";
+import { NixsecError } from "../errors.js";
+import { checkManifest } from "./checks.js";
+import { type Issue, type IssuePath, ManifestError, fromZodIssues, zodMessage } from "./issues.js";
+import { fieldsAt } from "./json-schema.js";
+import { type ManifestData, manifestSchema } from "./schema.js";
+
+export const MANIFEST_FILE = "nixsec.yaml";
+
+export interface Manifest {
+  /** The file as the caller named it; error lines start with it. */
+  readonly path: string;
+  /** The text as read, so untouched lines can be written back as they were. */
+  readonly source: string;
+  readonly doc: Document;
+  /** Validated, with defaults applied. */
+  readonly data: ManifestData;
+}
+
+/**
+ * The nearest nixsec.yaml at or above `startDir`. Like `nix` looking for
+ * flake.nix, the search stops at the repository root (a directory holding
+ * `.git`) so a stray file above the repository is never picked up.
+ */
+export async function findManifest(startDir: string): Promise<string | null> {
+  let dir = path.resolve(startDir);
+  for (;;) {
+    const candidate = path.join(dir, MANIFEST_FILE);
+    if ((await kindOf(candidate)) === "file") return candidate;
+    if ((await kindOf(path.join(dir, ".git"))) !== undefined) return null;
+    const parent = path.dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+  }
+}
+
+export async function loadManifest(file: string): Promise<Manifest> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
+      throw new NixsecError(`no manifest at ${file}`, { hint: `create ${MANIFEST_FILE} at the root of your flake` });
+    }
+    throw new NixsecError(`cannot read ${file} (${code ?? "unknown error"})`, { cause: e });
+  }
+  return parseManifest(text, file);
+}
+
+/** Parses and validates manifest text; throws one ManifestError listing every problem. */
+export function parseManifest(text: string, file: string): Manifest {
+  // Duplicate keys are reported by validateDocument with their field path instead.
+  const doc = parseDocument(text, { uniqueKeys: false });
+  if (doc.errors.length > 0) {
+    throw new ManifestError(
+      file,
+      doc.errors.map((e) => ({
+        path: [],
+        message: lowerFirst(e.message.replace(/ at line \d+, column \d+:[\s\S]*$/, "")),
+        at: e.linePos ? { line: e.linePos[0].line, col: e.linePos[0].col } : { line: 1, col: 1 },
+      })),
+    );
+  }
+  return { path: file, source: text, doc, data: validateDocument(doc, file) };
+}
+
+/** Validates a parsed (or edited) Document: schema, duplicate keys, cross-field checks. */
+export function validateDocument(doc: Document, file: string): ManifestData {
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new ManifestError(file, [{ path: [], message: `cannot read the YAML: ${lowerFirst((e as Error).message)}` }]);
+  }
+  if (raw === null || raw === undefined) {
+    const message = "the manifest is empty; it needs `version: 1` and an `admins:` section";
+    throw new ManifestError(file, [{ path: [], message }]);
+  }
+  const result = manifestSchema.safeParse(raw, { error: zodMessage });
+  const issues = [
+    ...duplicateKeys(doc.contents, []),
+    ...unquotedNames(doc),
+    ...(result.success ? [] : fromZodIssues(result.error.issues, fieldsAt)),
+    ...checkManifest(raw),
+  ];
+  if (issues.length > 0 || !result.success) throw new ManifestError(file, sortByPosition(doc, issues));
+  return result.data;
+}
+
+function duplicateKeys(node: unknown, at: IssuePath): Issue[] {
+  if (isSeq(node)) return node.items.flatMap((item, i) => duplicateKeys(item, [...at, i]));
+  if (!isMap(node)) return [];
+  const seen = new Set<string>();
+  return node.items.flatMap((pair) => {
+    const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
+    const issues = seen.has(key) ? [{ path: [...at, key], message: "is defined twice; keep one" }] : [];
+    seen.add(key);
+    return [...issues, ...duplicateKeys(pair.value, [...at, key])];
+  });
+}
+
+/**
+ * Names YAML reads as something other than a string (`123:`, `true:`, `01:`).
+ * They would reach the data as "123", "true", "1" while edits address the
+ * YAML key, so they must be quoted.
+ */
+function unquotedNames(doc: Document): Issue[] {
+  return (["admins", "hosts", "secrets"] as const).flatMap((section) => {
+    const map = doc.get(section, true);
+    if (!isMap(map)) return [];
+    return map.items.flatMap((pair) => {
+      if (isScalar(pair.key) && typeof pair.key.value === "string") return [];
+      const name = String(isScalar(pair.key) ? pair.key.value : pair.key);
+      return [{ path: [section, name], message: `YAML does not read this name as text; quote it: "${name}"` }];
+    });
+  });
+}
+
+/** File order, so the report reads top to bottom; problems without a node go last. */
+function sortByPosition(doc: Document, issues: Issue[]): Issue[] {
+  const offset = (p: IssuePath): number => {
+    for (let n = p.length; n >= 0; n--) {
+      const node = doc.getIn(p.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) return node.range[0];
+    }
+    return Number.MAX_SAFE_INTEGER;
+  };
+  return issues
+    .map((issue, i) => ({ issue, i, at: offset(issue.path) }))
+    .sort((a, b) => a.at - b.at || a.i - b.i)
+    .map((x) => x.issue);
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+async function kindOf(p: string): Promise<"file" | "other" | undefined> {
+  try {
+    return (await stat(p)).isFile() ? "file" : "other";
+  } catch {
+    return undefined;
+  }
+}
