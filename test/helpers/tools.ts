@@ -5,8 +5,10 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const interopDir = path.resolve(repoRoot, "../shared/interop");
-export const tortureDir = path.resolve(repoRoot, "../shared/nix-syntax-torture");
+/** The team's shared data, beside the checkout (CI clones it there too). */
+export const sharedDir = process.env.NIXSEC_SHARED_DIR ?? path.resolve(repoRoot, "../shared");
+export const interopDir = path.join(sharedDir, "interop");
+export const tortureDir = path.join(sharedDir, "nix-syntax-torture");
 
 const found = new Map<string, boolean>();
 
