@@ -103,5 +103,90 @@ export function buildProgram(io: Io): Command {
     ]))
     .action(async (input, opts) => (await import("./commands/age.js")).ageConvertSsh(io, input, opts));
 
+  registerStoreCommands(program, io);
   return program;
+}
+
+function storeOptions(cmd: Command): Command {
+  return cmd
+    .option("--dir <dir>", "the repository root holding nixsec.yaml (default: found from the current directory upwards)")
+    .addOption(new Option("-i, --identity <file>", "admin identity to decrypt with (repeatable; default: NIXSEC_IDENTITY, then the key recorded by init)").argParser(collect));
+}
+
+function registerStoreCommands(program: Command, io: Io): void {
+  program
+    .command("init")
+    .description("create nixsec.yaml and secrets/ here, with a new or adopted admin key")
+    .option("--dir <dir>", "repository root (default: current directory)")
+    .option("--admin <name>", "admin name (default: $USER)")
+    .option("--admin-key <file>", "adopt an existing identity: an age key file or an SSH private key (e.g. ~/.ssh/id_ed25519)")
+    .option("--key-out <file>", "where to create the new admin key (default: ~/.config/nixsec/keys/REPO-NAME.key)")
+    .option("--secrets-dir <dir>", "directory for encrypted files (default: secrets)")
+    .addHelpText("after", examples(["nixsec init", "nixsec init --admin alice --admin-key ~/.ssh/id_ed25519"]))
+    .action(async (opts) => (await import("./commands/init.js")).init(io, opts));
+
+  for (const kind of ["admin", "host"] as const) {
+    const group = program.command(kind).description(kind === "admin" ? "people who can decrypt every secret" : "machines that decrypt their secrets with their SSH host key");
+    const keyOpts = (c: Command) =>
+      storeOptions(c)
+        .option("--key <key>", kind === "host" ? "the host's public key: \"ssh-ed25519 AAAA…\" (/etc/ssh/ssh_host_ed25519_key.pub)" : "the admin's public key: age1… or \"ssh-ed25519 AAAA…\"")
+        .option("--key-file <file>", "read the public key from a .pub file")
+        .option("--no-rekey", "only change the manifest; do not re-encrypt affected secrets");
+    keyOpts(group.command("add").argument("<name>").description(`add a${kind === "admin" ? "n admin" : " host"}`))
+      .addHelpText("after", examples(kind === "host" ? ["nixsec host add hannibal --key-file hannibal.pub", "nixsec host add storage2 --key \"$(ssh-keyscan -t ed25519 storage2 | cut -d' ' -f2-)\""] : ["nixsec admin add bob --key age1…"]))
+      .action(async (name, opts) => (await import("./commands/principals.js")).principalAdd(io, kind, name, opts));
+    keyOpts(group.command("set-key").argument("<name>").description(`replace a${kind === "admin" ? "n admin's" : " host's"} key (a reinstalled host) and re-encrypt what it reads`))
+      .addHelpText("after", examples([`nixsec ${kind} set-key ${kind === "host" ? "hannibal --key-file hannibal.pub" : "alice --key age1…"}`]))
+      .action(async (name, opts) => (await import("./commands/principals.js")).principalSetKey(io, kind, name, opts));
+    storeOptions(group.command("rm").argument("<name>").description(`remove a${kind === "admin" ? "n admin" : " host"} and re-encrypt what it could read`))
+      .option("--force", "also remove the host from the secrets that list it")
+      .option("--no-rekey", "only change the manifest")
+      .addHelpText("after", examples([`nixsec ${kind} rm ${kind === "host" ? "oldbox --force" : "bob"}`]))
+      .action(async (name, opts) => (await import("./commands/principals.js")).principalRm(io, kind, name, opts));
+    storeOptions(group.command("list").description(`list ${kind}s`))
+      .option("--json", "print JSON")
+      .addHelpText("after", examples([`nixsec ${kind} list --json`]))
+      .action(async (opts) => (await import("./commands/principals.js")).principalList(io, kind, opts));
+  }
+
+  storeOptions(program.command("add").argument("<name>", "secret name, a path like service/key").description("add a secret (or replace its value with --force)"))
+    .addOption(new Option("--host <host>", "host that may decrypt it (repeatable)").argParser(collect))
+    .option("--owner <user>", "owner of the decrypted file on the host (default: root)")
+    .option("--group <group>", "group of the decrypted file")
+    .option("--mode <mode>", "mode of the decrypted file, e.g. 0400 (default) or 0440")
+    .addOption(new Option("--format <format>", "text, env (KEY=value lines) or binary").choices(["text", "env", "binary"]))
+    .option("--description <text>", "what the secret is for")
+    .option("--stdin", "read the value from standard input (bytes kept exactly, newline included)")
+    .option("--from-file <file>", "read the value from a file")
+    .addOption(new Option("--generate <kind>", "generate the value").choices(["password", "hex", "base64", "wireguard", "ssh-ed25519", "password-hash"]))
+    .option("--length <n>", "password length (default 32)")
+    .option("--alphabet <chars>", "password alphabet (default letters and digits)")
+    .option("--bytes <n>", "random bytes for hex/base64 (default 32)")
+    .option("--from <secret>", "password-hash: the secret holding the password")
+    .option("--force", "replace the value of an existing secret")
+    .addHelpText("after", examples([
+      "nixsec add withings/clientSecret --host hannibal --owner withings-weights",
+      "nixsec add samba/alice --host storage2 --generate password --length 24",
+      "nixsec add users/alice/hash --host storage2 --generate password-hash --from users/alice/password",
+      "nixsec add withinbot/env --host chrysalis --format env --from-file withinbot.env",
+      "printf %s \"$TOKEN\" | nixsec add ci/token --stdin",
+    ]))
+    .action(async (name, opts) => (await import("./commands/secrets.js")).secretAdd(io, name, opts));
+
+  storeOptions(program.command("show").argument("<name>").description("print a secret's value to stdout (refuses binary to a terminal)"))
+    .addHelpText("after", examples(["nixsec show withings/clientSecret", "nixsec show disk/unlock > key.bin"]))
+    .action(async (name, opts) => (await import("./commands/secrets.js")).secretShow(io, name, opts));
+
+  storeOptions(program.command("edit").argument("<name>").description("edit a secret in $VISUAL/$EDITOR (buffer on tmpfs, mode 0600, removed afterwards)"))
+    .addHelpText("after", examples(["nixsec edit withinbot/env", "EDITOR='code --wait' nixsec edit withings/clientSecret"]))
+    .action(async (name, opts) => (await import("./commands/secrets.js")).secretEdit(io, name, opts));
+
+  storeOptions(program.command("list").description("list secrets: hosts, owner, mode, format, file, last change"))
+    .option("--json", "print JSON")
+    .addHelpText("after", examples(["nixsec list", "nixsec list --json | jq '.[] | select(.hosts | index(\"hannibal\"))'"]))
+    .action(async (opts) => (await import("./commands/secrets.js")).secretList(io, opts));
+
+  storeOptions(program.command("rm").argument("<name>").description("remove a secret and its file"))
+    .addHelpText("after", examples(["nixsec rm old/token"]))
+    .action(async (name, opts) => (await import("./commands/secrets.js")).secretRm(io, name, opts));
 }

@@ -1,0 +1,96 @@
+// `nixsec init`: a manifest and a secrets directory in this repository, and
+// an admin identity: a new age key (0600, outside the repository) or an
+// existing one adopted (an age key file, or ~/.ssh/id_ed25519).
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { NixsecError } from "../../errors.js";
+import { generateAgeKey, parseIdentityFile } from "../../crypto/index.js";
+import { MANIFEST_FILE, parseManifest } from "../../manifest/index.js";
+import { writeFileAtomic } from "../../store/atomic.js";
+import { defaultKeyDir, recordIdentity } from "../../store/identity.js";
+import { configHome } from "../context.js";
+import type { Io } from "../io.js";
+import { printInfo } from "../output.js";
+import { keyPassphrases } from "../prompt.js";
+import { checkKeyFileMode, writeNewSecretFile } from "./age.js";
+
+export interface InitOptions {
+  dir?: string;
+  admin?: string;
+  adminKey?: string;
+  keyOut?: string;
+  secretsDir?: string;
+}
+
+function manifestText(admin: string, key: string, secretsDir: string): string {
+  return `# nixsec manifest: who may read which secret. Edit by hand or with nixsec;
+# comments and order are kept. JSON schema: schema/nixsec.schema.json in nixsec.
+version: 1
+
+settings:
+  # Encrypted files live at <secretsDir>/<name>.age.
+  secretsDir: ${secretsDir}
+  # The NixOS module that decrypts on the hosts.
+  backend: agenix
+
+# People who can decrypt, edit and rekey every secret.
+admins:
+  ${admin}:
+    key: ${JSON.stringify(key)}
+
+# Machines, named as in nixosConfigurations; key: /etc/ssh/ssh_host_ed25519_key.pub
+hosts: {}
+
+# Secrets, named like service/key. \`nixsec add NAME --host HOST\` adds one.
+secrets: {}
+`;
+}
+
+export async function init(io: Io, opts: InitOptions): Promise<void> {
+  const root = path.resolve(io.cwd, opts.dir ?? ".");
+  const manifestPath = path.join(root, MANIFEST_FILE);
+  if (existsSync(manifestPath)) throw new NixsecError(`${manifestPath} already exists`, { hint: "this repository is set up; `nixsec admin add` adds another admin" });
+  const admin = opts.admin ?? io.env.USER ?? "admin";
+  const secretsDir = opts.secretsDir ?? "secrets";
+  const cfg = configHome(io);
+
+  let identityPath: string;
+  let publicKey: string;
+  if (opts.adminKey) {
+    identityPath = path.resolve(io.cwd, opts.adminKey);
+    let data: Buffer;
+    try {
+      data = readFileSync(identityPath);
+    } catch {
+      throw new NixsecError(`cannot read ${opts.adminKey} (--admin-key)`, { hint: "give an age key file or an SSH private key such as ~/.ssh/id_ed25519" });
+    }
+    checkKeyFileMode(io, identityPath);
+    const ids = await parseIdentityFile(data, opts.adminKey, { passphrase: keyPassphrases(io) });
+    const first = ids[0];
+    if (!first?.recipient) throw new NixsecError(`${opts.adminKey} (--admin-key): cannot tell its public key`, { hint: "use an age key file or an OpenSSH ed25519/rsa key" });
+    publicKey = first.recipient;
+    if (identityPath.startsWith(root + path.sep)) {
+      throw new NixsecError(`${opts.adminKey} (--admin-key) is inside the repository`, { hint: "keep private keys out of the repository (e.g. in ~/.config/nixsec/keys)" });
+    }
+  } else {
+    if (!cfg && !opts.keyOut) throw new NixsecError("cannot choose where to keep the new admin key (no HOME)", { hint: "pass --key-out FILE (outside the repository)" });
+    identityPath = path.resolve(io.cwd, opts.keyOut ?? path.join(defaultKeyDir(cfg!), `${path.basename(root)}-${admin}.key`));
+    if (identityPath.startsWith(root + path.sep)) throw new NixsecError(`--key-out ${opts.keyOut} is inside the repository`, { hint: "keep private keys outside the repository" });
+    const key = await generateAgeKey();
+    await mkdir(path.dirname(identityPath), { recursive: true, mode: 0o700 });
+    writeNewSecretFile(identityPath, `# nixsec admin key for ${root}\n# public key: ${key.recipient}\n${key.identity}\n`);
+    publicKey = key.recipient;
+    printInfo(io, `created admin key ${identityPath} (mode 0600); back it up: without it (or another admin) the secrets are lost`);
+  }
+
+  const text = manifestText(admin, publicKey, secretsDir);
+  parseManifest(text, manifestPath); // validate the admin name, key and secretsDir before writing
+  await mkdir(path.join(root, secretsDir), { recursive: true });
+  const attrs = path.join(root, secretsDir, ".gitattributes");
+  if (!existsSync(attrs)) await writeFileAtomic(attrs, "# age files are binary: no text diffs or merges\n*.age binary\n", 0o644);
+  await writeFileAtomic(manifestPath, text, 0o644);
+  if (cfg) await recordIdentity(cfg, root, identityPath);
+  printInfo(io, `wrote ${path.relative(io.cwd, manifestPath) || MANIFEST_FILE} with admin ${admin} (${publicKey.slice(0, 24)}…)`);
+  printInfo(io, "next: nixsec host add HOST --key-file HOST.pub, then nixsec add SERVICE/KEY --host HOST");
+}

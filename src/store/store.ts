@@ -1,0 +1,128 @@
+// The secrets store on disk: the manifest plus `<secretsDir>/<name>.age`
+// files, each encrypted to the admins and the secret's hosts.
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { NixsecError } from "../errors.js";
+import { AgeError, decryptBytes, encryptBytes, parseRecipient, type LoadedIdentity, type ParsedRecipient } from "../crypto/index.js";
+import { findManifest, loadManifest, MANIFEST_FILE, type Manifest } from "../manifest/index.js";
+import { writeFileAtomic } from "./atomic.js";
+
+export interface Store {
+  manifest: Manifest;
+  /** The directory holding nixsec.yaml. */
+  root: string;
+  secretsDir: string;
+}
+
+/** Finds and loads the store from `dir` upwards (as flakes are found), or at exactly `dir` with `explicit`. */
+export async function openStore(dir: string, explicit = false): Promise<Store> {
+  const file = explicit ? path.join(dir, MANIFEST_FILE) : await findManifest(dir);
+  if (!file || !existsSync(file)) {
+    throw new NixsecError(`no ${MANIFEST_FILE} found ${explicit ? `in ${dir}` : `in ${dir} or above it (up to the repository root)`}`, {
+      hint: "run `nixsec init` at the root of your flake, or pass --dir",
+    });
+  }
+  return storeOf(await loadManifest(file));
+}
+
+export function storeOf(manifest: Manifest): Store {
+  const root = path.dirname(path.resolve(manifest.path));
+  return { manifest, root, secretsDir: path.join(root, manifest.data.settings.secretsDir) };
+}
+
+export function secretFile(store: Store, name: string): string {
+  return path.join(store.secretsDir, `${name}.age`);
+}
+
+/** A reader of a secret, named as in the manifest. */
+export interface Reader {
+  kind: "admin" | "host";
+  name: string;
+  key: string;
+}
+
+/** Who may read `name`: every admin, then the secret's hosts, each sorted by name. */
+export function readersOf(store: Store, name: string): Reader[] {
+  const data = store.manifest.data;
+  const secret = data.secrets[name];
+  if (!secret) throw unknownSecret(store, name);
+  const admins = Object.keys(data.admins).sort().map((n): Reader => ({ kind: "admin", name: n, key: data.admins[n]!.key }));
+  const hosts = [...secret.hosts].sort().map((n): Reader => {
+    const host = data.hosts[n];
+    if (!host) throw new NixsecError(`${store.manifest.path}: secrets.${name}.hosts: unknown host ${JSON.stringify(n)}`, { hint: "add it with `nixsec host add`" });
+    return { kind: "host", name: n, key: host.key };
+  });
+  return [...admins, ...hosts];
+}
+
+export function recipientsOf(store: Store, name: string): ParsedRecipient[] {
+  return readersOf(store, name).map((r) => {
+    try {
+      return parseRecipient(r.key);
+    } catch (err) {
+      const where = r.kind === "admin" ? `admins.${r.name}.key` : `hosts.${r.name}.key`;
+      throw new NixsecError(`${store.manifest.path}: ${where}: ${(err as Error).message}`, { hint: `fix the key with \`nixsec ${r.kind} set-key ${r.name}\`` });
+    }
+  });
+}
+
+export function unknownSecret(store: Store, name: string): NixsecError {
+  const names = Object.keys(store.manifest.data.secrets);
+  const near = names.filter((n) => n.toLowerCase().includes(name.toLowerCase().split("/").pop() ?? name)).slice(0, 3);
+  return new NixsecError(`no secret named ${JSON.stringify(name)} in ${store.manifest.path}`, {
+    hint: near.length ? `did you mean ${near.map((n) => JSON.stringify(n)).join(" or ")}? (\`nixsec list\` shows all)` : "`nixsec list` shows the secrets",
+  });
+}
+
+/**
+ * Encrypts `value` to the secret's readers and replaces its file atomically.
+ * The new ciphertext is checked to decrypt with `verifyWith` (the admin
+ * identity) before it replaces the old file, when given.
+ */
+export async function writeSecretValue(store: Store, name: string, value: Uint8Array, verifyWith?: LoadedIdentity[]): Promise<string> {
+  const file = secretFile(store, name);
+  const ciphertext = await encryptBytes(value, recipientsOf(store, name));
+  if (verifyWith?.length) {
+    let back: Uint8Array | null = null;
+    try {
+      back = await decryptBytes(ciphertext, verifyWith);
+    } catch (err) {
+      // The identity may no longer be a reader (an admin re-keyed or removed).
+      if (!(err instanceof AgeError && err.kind === "no-match")) throw err;
+    }
+    if (back && Buffer.compare(Buffer.from(back), Buffer.from(value)) !== 0) {
+      throw new NixsecError(`${name}: the new ciphertext does not decrypt to the value; nothing was written`, { exitCode: 3 });
+    }
+  }
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFileAtomic(file, ciphertext, 0o644);
+  return file;
+}
+
+export async function readSecretValue(store: Store, name: string, identities: LoadedIdentity[]): Promise<Uint8Array> {
+  if (!store.manifest.data.secrets[name]) throw unknownSecret(store, name);
+  const file = secretFile(store, name);
+  let data: Buffer;
+  try {
+    data = readFileSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new NixsecError(`cannot read ${file}: ${code === "ENOENT" ? "the file is missing" : code}`, {
+      hint: code === "ENOENT" ? `set a value with \`nixsec add ${name} --force\`` : "check the permissions of the secrets directory",
+    });
+  }
+  try {
+    return await decryptBytes(data, identities);
+  } catch (err) {
+    if (err instanceof NixsecError && (err as { kind?: string }).kind === "no-match") {
+      throw new NixsecError(`${file}: none of your identities can decrypt it`, {
+        hint: [
+          `identities tried: ${identities.map((i) => i.source).join(", ") || "none"}`,
+          "pass -i/--identity with an admin key, or set NIXSEC_IDENTITY to its path",
+        ],
+      });
+    }
+    throw err;
+  }
+}
