@@ -3,6 +3,8 @@
 import { Command, Option } from "commander";
 import type { Io } from "./io.js";
 import { printError } from "./output.js";
+import { registerAuditCommands } from "./register-audit.js";
+import { registerRotateCommands } from "./register-rotate.js";
 
 export const VERSION = "0.1.0";
 
@@ -18,9 +20,9 @@ Environment:
   NO_COLOR     disable colour (colour is only used on a terminal anyway)
   FORCE_COLOR  force colour`;
 
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
-function examples(lines: string[]): string {
+export function examples(lines: string[]): string {
   return "\nExamples:\n" + lines.map((l) => "  " + l).join("\n") + "\n";
 }
 
@@ -104,10 +106,12 @@ export function buildProgram(io: Io): Command {
     .action(async (input, opts) => (await import("./commands/age.js")).ageConvertSsh(io, input, opts));
 
   registerStoreCommands(program, io);
+  registerAuditCommands(program, io);
+  registerRotateCommands(program, io);
   return program;
 }
 
-function storeOptions(cmd: Command): Command {
+export function storeOptions(cmd: Command): Command {
   return cmd
     .option("--dir <dir>", "the repository root holding nixsec.yaml (default: found from the current directory upwards)")
     .addOption(new Option("-i, --identity <file>", "admin identity to decrypt with (repeatable; default: NIXSEC_IDENTITY, then the key recorded by init)").argParser(collect));
