@@ -190,6 +190,34 @@ function registerStoreCommands(program: Command, io: Io): void {
     .addHelpText("after", examples(["nixsec list", "nixsec list --json | jq '.[] | select(.hosts | index(\"hannibal\"))'"]))
     .action(async (opts) => (await import("./commands/secrets.js")).secretList(io, opts));
 
+  storeOptions(program.command("wire").argument("<name>").description("record where a secret is used on its hosts (then run `nixsec gen`)"))
+    .option("--option <path>", "set this NixOS option to the decrypted path, e.g. services.withings-weights.oauthClientSecretFile")
+    .option("--credential <unit[:name]>", "deliver with systemd LoadCredential to UNIT (credential NAME, default: last part of the secret name)")
+    .option("--credential-option <path>", "with --credential: set this option to the credential's runtime path")
+    .option("--credential-env <var>", "with --credential: set this environment variable of the unit to the credential's path")
+    .option("--env-file <unit>", "use the (format: env) secret as UNIT's EnvironmentFile")
+    .option("--samba-user <user>", "set this samba user's password with smbpasswd before smbd starts")
+    .option("--user-password <user>", "set users.users.USER.hashedPasswordFile (the secret is a crypt(3) hash)")
+    .addOption(new Option("--restart <unit>", "also restart UNIT when the secret changes (repeatable)").argParser(collect))
+    .option("--remove <index>", "remove the consumer at INDEX (see --list)")
+    .option("--clear", "remove every consumer")
+    .option("--list", "list the consumers")
+    .option("--json", "with --list: print JSON")
+    .addHelpText("after", examples([
+      "nixsec wire withings/clientSecret --option services.withings-weights.oauthClientSecretFile",
+      "nixsec wire disk/unlock --credential unlock:keyfile",
+      "nixsec wire withinbot/env --env-file withinbot",
+      "nixsec wire samba/alice --samba-user alice",
+      "nixsec wire users/alice --user-password alice",
+      "nixsec wire withings/clientSecret --list",
+    ]))
+    .action(async (name, opts) => (await import("./commands/wire.js")).wire(io, name, opts));
+
+  storeOptions(program.command("gen").description("write the generated Nix (data for the nixsec module, agenix secrets.nix)"))
+    .option("--check", "write nothing; exit 1 if a generated file is stale (for CI and pre-commit)")
+    .addHelpText("after", examples(["nixsec gen", "nixsec gen --check"]))
+    .action(async (opts) => (await import("./commands/wire.js")).gen(io, opts));
+
   storeOptions(program.command("rm").argument("<name>").description("remove a secret and its file"))
     .addHelpText("after", examples(["nixsec rm old/token"]))
     .action(async (name, opts) => (await import("./commands/secrets.js")).secretRm(io, name, opts));

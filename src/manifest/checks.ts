@@ -5,6 +5,7 @@
 import { type Issue, formatPath } from "./issues.js";
 import { parseRecipient } from "./keys.js";
 import { principalNameProblem, relativeDirProblem, secretNameProblem } from "./names.js";
+import { formatProblem, serviceName, wireEntrySchema } from "./wire.js";
 
 type Raw = Record<string, unknown>;
 
@@ -18,7 +19,40 @@ export function checkManifest(raw: unknown): Issue[] {
     ...checkPrincipals(raw.admins, admins, hosts),
     ...checkSecretNames(secrets ?? {}),
     ...checkSecretReferences(secrets ?? {}, admins ?? {}, hosts),
+    ...checkWiring(secrets ?? {}),
   ];
+}
+
+/** Formats that fit their consumers, and no two secrets claiming one option or credential. */
+function checkWiring(secrets: Raw): Issue[] {
+  const issues: Issue[] = [];
+  const claimed = new Map<string, string>();
+  const claim = (key: string, what: string, path: Array<string | number>, name: string): void => {
+    const other = claimed.get(key);
+    if (other !== undefined && other !== name) issues.push({ path, message: `${what} is also wired to secret ${JSON.stringify(other)}` });
+    else claimed.set(key, name);
+  };
+  for (const [name, secret] of Object.entries(secrets)) {
+    if (!isRecord(secret) || !Array.isArray(secret.wire)) continue;
+    const format = typeof secret.format === "string" ? secret.format : "text";
+    secret.wire.forEach((raw: unknown, i) => {
+      const parsed = wireEntrySchema.safeParse(raw);
+      if (!parsed.success) return; // the schema reports it
+      const e = parsed.data;
+      const path = ["secrets", name, "wire", i];
+      const problem = formatProblem(e, format);
+      if (problem) issues.push({ path, message: problem });
+      const option = e.option ?? e.credential?.option;
+      if (option) claim(`option ${option}`, `option ${option}`, path, name);
+      if (e.credential) {
+        const cred = e.credential.name ?? name.split("/").pop()!;
+        claim(`credential ${serviceName(e.credential.unit)} ${cred}`, `credential ${cred} of ${e.credential.unit}`, path, name);
+      }
+      if (e.samba) claim(`samba ${e.samba}`, `samba user ${e.samba}`, path, name);
+      if (e.userPassword) claim(`user ${e.userPassword}`, `the password of user ${e.userPassword}`, path, name);
+    });
+  }
+  return issues;
 }
 
 function checkSettings(settings: unknown): Issue[] {

@@ -25,3 +25,4 @@ export { type Issue, ManifestError, formatPath } from "./issues.js";
 export { type Recipient, type RecipientType, parseRecipient } from "./keys.js";
 export { durationMs } from "./names.js";
 export { manifestJsonSchema, renderManifestJsonSchema } from "./json-schema.js";
+export { type WireEntry, OPTION_ROOTS, serviceName, wireEntrySchema } from "./wire.js";

@@ -5,6 +5,7 @@
 // loose patterns for them, through `.meta({ pattern })`.
 import { z } from "zod";
 import { RECIPIENT_PATTERN, parseRecipient } from "./keys.js";
+import { wireEntrySchema } from "./wire.js";
 import {
   DURATION_PATTERN,
   MODE_PATTERN,
@@ -103,8 +104,8 @@ export const secretSchema = z
     generate: generateSchema.optional(),
     maxAge: z.string().regex(new RegExp(DURATION_PATTERN), "must be a duration such as 12h, 90d, 8w or 1y")
       .optional().describe("After this long `nixsec status` reports the secret as due for rotation."),
-    wire: z.array(z.looseObject({})).default([])
-      .describe("Where the secret is used (NixOS options, systemd units). Kept as written; see the wiring docs."),
+    wire: z.array(wireEntrySchema).default([])
+      .describe("Where the secret is used on its hosts: NixOS options, systemd credentials, EnvironmentFile, samba, user passwords. `nixsec gen` turns it into Nix."),
   })
   .describe("One secret, stored encrypted as <secretsDir>/<name>.age.");
 

@@ -1,0 +1,65 @@
+// `nixsec gen`: the generated files for a store, deterministic (same input,
+// same bytes), written atomically, or compared for `--check`.
+import { readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { writeFileAtomic } from "../store/atomic.js";
+import type { Store } from "../store/store.js";
+import { buildAgenixRules } from "./agenix-rules.js";
+import { buildData } from "./data.js";
+import { nixHeader, renderNix } from "./emit.js";
+
+export interface GeneratedFile {
+  /** Absolute path. */
+  path: string;
+  content: string;
+}
+
+export function generatedFiles(store: Store): GeneratedFile[] {
+  const outDir = path.join(store.root, store.manifest.data.settings.generatedDir);
+  const source = path.basename(store.manifest.path);
+  const files: GeneratedFile[] = [
+    {
+      path: path.join(outDir, "data.nix"),
+      content: renderNix(buildData(store, outDir), {
+        header: nixHeader(source, ["Regenerate with `nixsec gen`. Read by the nixsec NixOS module (nixsec.data)."]),
+      }),
+    },
+  ];
+  if (store.manifest.data.settings.backend === "agenix") {
+    files.push({
+      path: path.join(store.secretsDir, "secrets.nix"),
+      content: renderNix(buildAgenixRules(store), {
+        header: nixHeader(source, ["agenix/ragenix rules: who can decrypt each file. Regenerate with `nixsec gen`."]),
+      }),
+    });
+  }
+  return files;
+}
+
+export interface GenResult {
+  written: string[];
+  stale: string[];
+}
+
+function current(file: string): string | null {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+/** Writes the files that differ (or, with `check`, only reports them). */
+export async function runGen(store: Store, check: boolean): Promise<GenResult> {
+  const result: GenResult = { written: [], stale: [] };
+  for (const f of generatedFiles(store)) {
+    if (current(f.path) === f.content) continue;
+    result.stale.push(f.path);
+    if (check) continue;
+    await mkdir(path.dirname(f.path), { recursive: true });
+    await writeFileAtomic(f.path, f.content, 0o644);
+    result.written.push(f.path);
+  }
+  return result;
+}
