@@ -1,22 +1,50 @@
 #!/usr/bin/env bash
-# What `npm run demo` shows. Grows with the store/wire issues; for now it
-# demonstrates the age layer with throwaway keys in a temp dir.
+# What `npm run demo` shows: nixsec run on the example fleet at the top of
+# this repository (nixsec.yaml, secrets/, nixsec/), with its TEST keys.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 nixsec() { node bin/nixsec.js "$@"; }
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-echo "== a host key and an admin key"
-ssh-keygen -q -t ed25519 -N '' -C 'root@hannibal (demo)' -f "$tmp/ssh_host_ed25519_key"
-nixsec age keygen -o "$tmp/admin.key"
-admin=$(sed -n 's/^# public key: //p' "$tmp/admin.key")
-echo "== encrypt a secret to both (as agenix files are)"
-printf 'demo-oauth-client-secret' | nixsec age encrypt -r "$admin" -r "$(cat "$tmp/ssh_host_ed25519_key.pub")" -o "$tmp/clientSecret.age"
-nixsec age inspect "$tmp/clientSecret.age"
-echo "== the host decrypts with its raw SSH host key, as agenix does"
-nixsec age decrypt -i "$tmp/ssh_host_ed25519_key" "$tmp/clientSecret.age"; echo
+export NIXSEC_IDENTITY=$PWD/examples/keys/demo-admin.key NO_COLOR=${NO_COLOR-}
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "the fleet: hosts and secrets (nixsec.yaml)"
+nixsec host list
+nixsec list
+
+step "where secrets are used (nixsec wire … --list)"
+for s in withings/oauthClientSecret samba/alice disk/unlockLocal users/alice/hashedPassword withinbot/env; do
+  printf '%s:\n' "$s"; nixsec wire "$s" --list | sed 's/^/  /'
+done
+
+step "the generated Nix is up to date (nixsec gen --check)"
+nixsec gen --check && echo "nixsec/data.nix and secrets/secrets.nix match nixsec.yaml and secrets/"
+
+step "an admin reads a value (nixsec show, demo admin key)"
+nixsec show withings/oauthClientSecret; echo
+
+step "hannibal decrypts its secret with its raw SSH host key, as agenix does"
+nixsec age inspect secrets/withings/oauthClientSecret.age
 if command -v age >/dev/null; then
-  echo "== and so does the Go age CLI"
-  age -d -i "$tmp/ssh_host_ed25519_key" "$tmp/clientSecret.age"; echo
+  age -d -i examples/keys/hannibal_ssh_host_ed25519_key secrets/withings/oauthClientSecret.age; echo "   (Go age)"
+else
+  nixsec age decrypt -i examples/keys/hannibal_ssh_host_ed25519_key secrets/withings/oauthClientSecret.age; echo
 fi
-echo "== the sops-nix view of the same host key (ssh-to-age)"
-nixsec age convert-ssh "$tmp/ssh_host_ed25519_key.pub"
+echo "storage2's key cannot:"
+nixsec age decrypt -i examples/keys/storage2_ssh_host_ed25519_key secrets/withings/oauthClientSecret.age 2>&1 | sed 's/^/  /' || true
+
+if command -v nix-instantiate >/dev/null; then
+  step "what the nixsec NixOS module configures on each host (modules/lib.nix on nixsec/data.nix)"
+  nix-instantiate --eval --strict --json -E '
+    let
+      lib = import ./modules/lib.nix;
+      data = import ./nixsec/data.nix;
+      pathOf = name: "/run/agenix/${name}";
+      perHost = host: let secrets = lib.forHost data host; in {
+        "age.secrets" = builtins.mapAttrs (n: s: removeAttrs s [ "file" ]) (lib.ageSecrets secrets);
+        "systemd.services" = lib.unitDefs { inherit secrets pathOf; smbpasswdScriptFor = user: cred: "<smbpasswd script for ${user}>"; };
+        "services" = lib.optionDefs { inherit secrets pathOf; root = "services"; };
+        "users.users" = lib.userPasswords { inherit secrets pathOf; };
+      };
+    in builtins.listToAttrs (map (h: { name = h; value = perHost h; }) (lib.hostNames data))' |
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const clean=o=>Array.isArray(o)?o.map(clean):o&&typeof o==="object"?Object.fromEntries(Object.entries(o).filter(([,v])=>!(Array.isArray(v)&&v.length===0)).map(([k,v])=>[k,clean(v)])):o;console.log(JSON.stringify(clean(JSON.parse(s)),null,2))})'
+fi

@@ -195,7 +195,7 @@ function registerStoreCommands(program: Command, io: Io): void {
     .option("--credential <unit[:name]>", "deliver with systemd LoadCredential to UNIT (credential NAME, default: last part of the secret name)")
     .option("--credential-option <path>", "with --credential: set this option to the credential's runtime path")
     .option("--credential-env <var>", "with --credential: set this environment variable of the unit to the credential's path")
-    .option("--env-file <unit>", "use the (format: env) secret as UNIT's EnvironmentFile")
+    .option("--environment-file <unit>", "use the (format: env) secret as UNIT's EnvironmentFile (not --env-file: Node 20 claims that flag)")
     .option("--samba-user <user>", "set this samba user's password with smbpasswd before smbd starts")
     .option("--user-password <user>", "set users.users.USER.hashedPasswordFile (the secret is a crypt(3) hash)")
     .addOption(new Option("--restart <unit>", "also restart UNIT when the secret changes (repeatable)").argParser(collect))
@@ -206,7 +206,7 @@ function registerStoreCommands(program: Command, io: Io): void {
     .addHelpText("after", examples([
       "nixsec wire withings/clientSecret --option services.withings-weights.oauthClientSecretFile",
       "nixsec wire disk/unlock --credential unlock:keyfile",
-      "nixsec wire withinbot/env --env-file withinbot",
+      "nixsec wire withinbot/env --environment-file withinbot",
       "nixsec wire samba/alice --samba-user alice",
       "nixsec wire users/alice --user-password alice",
       "nixsec wire withings/clientSecret --list",

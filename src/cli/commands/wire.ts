@@ -13,7 +13,7 @@ export interface WireOptions extends StoreOptions {
   credential?: string;
   credentialOption?: string;
   credentialEnv?: string;
-  envFile?: string;
+  environmentFile?: string;
   sambaUser?: string;
   userPassword?: string;
   restart?: string[];
@@ -37,8 +37,8 @@ function describeEntry(e: WireEntry): string {
 }
 
 function entryFrom(opts: WireOptions): WireEntry | undefined {
-  const kinds = [opts.option, opts.credential, opts.envFile, opts.sambaUser, opts.userPassword].filter((v) => v !== undefined).length;
-  if (kinds > 1) throw new NixsecError("one consumer per command: --option, --credential, --env-file, --samba-user or --user-password", { hint: "run `nixsec wire` once per consumer" });
+  const kinds = [opts.option, opts.credential, opts.environmentFile, opts.sambaUser, opts.userPassword].filter((v) => v !== undefined).length;
+  if (kinds > 1) throw new NixsecError("one consumer per command: --option, --credential, --environment-file, --samba-user or --user-password", { hint: "run `nixsec wire` once per consumer" });
   if ((opts.credentialOption || opts.credentialEnv) && !opts.credential) throw new NixsecError("--credential-option and --credential-env go with --credential UNIT[:NAME]");
   const restart = opts.restart?.length ? { restart: opts.restart } : {};
   if (opts.option) return { option: opts.option, ...restart };
@@ -49,7 +49,7 @@ function entryFrom(opts: WireOptions): WireEntry | undefined {
       ...restart,
     };
   }
-  if (opts.envFile) return { environmentFile: opts.envFile, ...restart };
+  if (opts.environmentFile) return { environmentFile: opts.environmentFile, ...restart };
   if (opts.sambaUser) return { samba: opts.sambaUser, ...restart };
   if (opts.userPassword) return { userPassword: opts.userPassword, ...restart };
   if (opts.restart?.length) return { restart: opts.restart };
