@@ -77,6 +77,9 @@ export async function wire(io: Io, name: string, opts: WireOptions): Promise<voi
     }
     next = entries.filter((_, j) => j !== i);
   }
+  if (entry && next.some((e) => JSON.stringify(e) === JSON.stringify(entry))) {
+    throw new NixsecError(`${name} is already wired that way: ${describeEntry(entry)}`, { hint: `see its consumers with: nixsec wire ${name} --list` });
+  }
   if (entry) next = [...next, entry];
   const m = putSecret(store.manifest, name, { wire: next as never });
   await saveManifest(m);
