@@ -7,8 +7,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ageCases, specLabel } from "../helpers/interop.js";
-import { runCli } from "../helpers/cli.js";
-import { interopDir } from "../helpers/tools.js";
+import { nixsecBin, runCli } from "../helpers/cli.js";
+import { startInTmux } from "../helpers/tmux.js";
+import { interopDir, needTool } from "../helpers/tools.js";
 import { parseVector } from "../helpers/age-vectors.js";
 
 const tmp = mkdtempSync(path.join(tmpdir(), "nixsec-cli-"));
@@ -24,7 +25,7 @@ describe("nixsec age decrypt on the C2SP test kit", () => {
   const dir = path.join(interopDir, "age-testkit/testdata");
   const vectors = readdirSync(dir).map((n) => parseVector(n, readFileSync(path.join(dir, n))));
   // scrypt passphrases are asked on a terminal only (as age does); those
-  // vectors run through the library in test/crypto/testkit.test.ts.
+  // vectors run in a pty below.
   const runnable = vectors.filter((v) => v.passphrases.length === 0);
   it("skips only passphrase vectors, explicitly", () => {
     expect(vectors.length - runnable.length).toBe(vectors.filter((v) => v.passphrases.length > 0).length);
@@ -127,4 +128,33 @@ describe("nixsec age keygen / encrypt / inspect / convert-ssh", () => {
     expectCleanFailure(r);
     expect(r.stderr).toMatch(/-r\/--recipient/);
   });
+});
+
+// Passphrase-encrypted vectors: `nixsec age decrypt` asks on the terminal,
+// as age does, so they run in a real pty (tmux).
+describe.runIf(needTool("tmux"))("nixsec age decrypt on the test kit's scrypt vectors, in a terminal", () => {
+  const dir = path.join(interopDir, "age-testkit/testdata");
+  const vectors = readdirSync(dir).map((n) => parseVector(n, readFileSync(path.join(dir, n)))).filter((v) => v.passphrases.length > 0);
+  it("has scrypt vectors", () => expect(vectors.length).toBeGreaterThan(5));
+  for (const v of vectors) {
+    it(`${v.name} → ${v.expect}`, async () => {
+      // The prompt takes one passphrase; vectors listing several fail on the header anyway.
+      const file = path.join(tmp, `${v.name}.age`);
+      const out = path.join(tmp, `${v.name}.out`);
+      writeFileSync(file, v.file);
+      const s = startInTmux(`sh -c '${process.execPath} ${nixsecBin} age decrypt ${file} > ${out}'`, { cwd: tmp, env: { NO_COLOR: "1" }, dir: tmp });
+      try {
+        // Header failures end before any prompt; others ask for the passphrase.
+        const screen = await s.waitFor(/Passphrase:|nixsec: error/);
+        if (/Passphrase:/.test(screen) && !/nixsec: error/.test(screen)) s.send(v.passphrases[0]!, "Enter");
+        const code = await s.exitCode(30_000);
+        expect(code).toBe(v.expect === "success" ? 0 : 2);
+        const released = readFileSync(out);
+        if (v.payload) expect(createHash("sha256").update(released).digest("hex")).toBe(v.payload);
+        else expect(released.length).toBe(0);
+      } finally {
+        s.kill();
+      }
+    });
+  }
 });
