@@ -158,3 +158,27 @@ describe.runIf(needTool("tmux"))("nixsec age decrypt on the test kit's scrypt ve
     });
   }
 });
+
+describe.runIf(needTool("tmux"))("nixsec age decrypt with a passphrase-protected SSH key from the interop set, in a terminal", () => {
+  const { cases } = ageCases();
+  const protectedCases = cases.flatMap((c) => c.mustDecryptWith.filter((s) => typeof s !== "string" && s.key_passphrase_file).map((s) => ({ c, s: s as { identity: string; key_passphrase_file: string } })));
+  it("has such cases", () => expect(protectedCases.length).toBeGreaterThan(0));
+  for (const { c, s } of protectedCases) {
+    it(`${c.file} with ${s.identity}`, async () => {
+      const out = path.join(tmp, `${path.basename(c.file)}.prot.out`);
+      const pass = readFileSync(path.join(c.dir, s.key_passphrase_file), "utf8").replace(/\r?\n$/, "");
+      const key = path.join(tmp, "protected-key");
+      writeFileSync(key, readFileSync(path.join(c.dir, s.identity)), { mode: 0o600 });
+      const t = startInTmux(`sh -c '${process.execPath} ${nixsecBin} age decrypt -i ${key} ${path.join(c.dir, c.file)} > ${out}'`, { cwd: tmp, env: { NO_COLOR: "1" }, dir: tmp });
+      try {
+        await t.waitFor(/Passphrase for/);
+        t.send(pass, "Enter");
+        expect(await t.exitCode(30_000)).toBe(0);
+        expect(t.screen()).not.toContain(pass);
+      } finally {
+        t.kill();
+      }
+      expect(readFileSync(out).equals(c.plaintext)).toBe(true);
+    });
+  }
+});
