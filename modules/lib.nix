@@ -67,17 +67,31 @@ in rec {
     printf '%s\n%s\n' "$pw" "$pw" | ${smbpasswd} -a -s '${user}' >/dev/null
   '';
 
-  # Option definitions under one top-level name (services, programs, …), as a
-  # list for lib.mkMerge. `pathOf name` is where the backend decrypts a secret.
-  optionDefs = { secrets, pathOf, root }:
+  # The options a host's secrets are wired to under one top-level name
+  # (services, programs, …): { name; path (below the root); value; }, where
+  # value is the decrypted path or the unit's credential path.
+  optionTargets = { secrets, pathOf, root }:
     let
       fromEntry = e:
         if has e.w "option" && head e.w.option == root then
-          [ (setAttrByPath (tail e.w.option) (pathOf e.name)) ]
+          [ { inherit (e) name; path = tail e.w.option; value = pathOf e.name; } ]
         else if has e.w "credential" && has e.w.credential "option" && head e.w.credential.option == root then
-          [ (setAttrByPath (tail e.w.credential.option) (credentialPath e.w.credential.unit e.w.credential.name)) ]
+          [ { inherit (e) name; path = tail e.w.credential.option; value = credentialPath e.w.credential.unit e.w.credential.name; } ]
         else [ ];
     in concatLists (map fromEntry (entriesOf secrets));
+
+  # optionTargets of every host in the data, each with its `host`. The module
+  # defines all of them, each guarded by `host == nixsec.host`: the shape of
+  # what it defines under a root must not depend on which host this is, since
+  # nixsec.host defaults to networking.hostName, itself under a root.
+  fleetOptionTargets = { data, pathOf, root }:
+    concatLists (map (host: map (t: t // { inherit host; }) (optionTargets { secrets = forHost data host; inherit pathOf root; })) (attrNames (data.hosts or { })));
+
+  # Option definitions under one top-level name (services, programs, …), as a
+  # list for lib.mkMerge. `pathOf name` is where the backend decrypts a secret.
+  # What the module's guarded fleetOptionTargets come to on one host.
+  optionDefs = { secrets, pathOf, root }:
+    map (t: setAttrByPath t.path t.value) (optionTargets { inherit secrets pathOf root; });
 
   # Top-level names used by option consumers, to check against the module's list.
   optionRoots = secrets:

@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# Evaluates the example fleet's NixOS configurations (examples/hosts/*.nix)
+# with a real nixpkgs and a real agenix, and checks what modules/nixsec.nix
+# configures on each host: age.secrets, the wired options, the systemd units
+# (LoadCredential, EnvironmentFile, the samba ExecStartPre script and its
+# text), the user password file, restart triggers, the assertions, and the
+# assertion messages for a wrong nixsec.host and for an option this host does
+# not declare.
+#
+#   scripts/eval-example-hosts.sh NIXPKGS AGENIX [--toplevel] [HOST...]
+#
+# NIXPKGS and AGENIX are checkouts (work trees) of NixOS/nixpkgs and
+# ryantm/agenix. --toplevel also instantiates config.system.build.toplevel
+# (derivations only, nothing is built; slow). HOSTs default to all three.
+# NIXSEC_EVAL_EXTRA_MODULES: colon-separated paths of extra NixOS modules to
+# add to every host (for example a shim that declares options an old nixpkgs
+# lacks). Needs nix-instantiate; the decrypted-value leak check also needs
+# `age` (it decrypts the example secrets with examples/keys/demo-admin.key).
+# Prints every checked value; exits 1 if a check fails, 2 on usage errors.
+# Not run by CI: it needs the two checkouts.
+set -euo pipefail
+
+usage() { echo "usage: $0 NIXPKGS AGENIX [--toplevel] [HOST...]" >&2; exit 2; }
+[ $# -ge 2 ] || usage
+nixpkgs=$(cd "$1" && pwd) || usage
+agenix=$(cd "$2" && pwd) || usage
+shift 2
+toplevel=false
+hosts=()
+for a in "$@"; do
+  case "$a" in
+    --toplevel) toplevel=true ;;
+    -*) usage ;;
+    *) hosts+=("$a") ;;
+  esac
+done
+[ ${#hosts[@]} -gt 0 ] || hosts=(hannibal storage2 chrysalis)
+[ -f "$nixpkgs/nixos/lib/eval-config.nix" ] || { echo "$nixpkgs: not a nixpkgs checkout (no nixos/lib/eval-config.nix)" >&2; exit 2; }
+[ -f "$agenix/modules/age.nix" ] || { echo "$agenix: not an agenix checkout (no modules/age.nix)" >&2; exit 2; }
+command -v nix-instantiate >/dev/null || { echo "nix-instantiate not found" >&2; exit 2; }
+repo=$(cd "$(dirname "$0")/.." && pwd)
+extra=()
+IFS=: read -r -a extra <<< "${NIXSEC_EVAL_EXTRA_MODULES:-}"
+extraNix="[ $(for m in "${extra[@]}"; do [ -n "$m" ] && printf '(/. + "%s") ' "$(cd "$(dirname "$m")" && pwd)/$(basename "$m")"; done) ]"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cat > "$work/eval.nix" <<'NIX'
+{ nixpkgsDir, agenixDir, repoDir, host, extraModules, toplevel ? false }:
+let
+  nixpkgs = /. + nixpkgsDir;
+  agenix = /. + agenixDir;
+  repo = /. + repoDir;
+  data = import (repo + "/nixsec/data.nix");
+  nlib = import (repo + "/modules/lib.nix");
+  system = extra: import (nixpkgs + "/nixos/lib/eval-config.nix") {
+    system = "x86_64-linux";
+    modules = [
+      (agenix + "/modules/age.nix")
+      (repo + "/examples/hosts/${host}.nix")
+      { boot.isContainer = true; system.stateVersion = "25.05"; }
+      extra
+    ] ++ extraModules;
+  };
+  sys = system { };
+  c = sys.config;
+  inherit (builtins) any attrNames elem filter getContext isList isString length map match readFile replaceStrings;
+  mine = data.hosts.${host}.secrets;
+  failedAssertions = cfg: map (a: a.message) (filter (a: !a.assertion) cfg.assertions);
+  check = name: ok: value: { inherit name ok value; };
+  has = list: x: isList list && elem x list;
+  hasInfix = infix: text:
+    let n = builtins.stringLength infix; in
+    any (i: builtins.substring i n text == infix) (builtins.genList (i: i) (builtins.stringLength text - n + 1));
+  # How Nix writes a string into a .drv file (ATerm).
+  aterm = s: replaceStrings [ "\\" "\"" "\n" "\r" "\t" ] [ "\\\\" "\\\"" "\\n" "\\r" "\\t" ] s;
+
+  ageChecks = [
+    (check "age.secrets names = the host's secrets in nixsec/data.nix" (attrNames c.age.secrets == attrNames mine) (attrNames c.age.secrets))
+  ] ++ map (n:
+    let s = c.age.secrets.${n}; d = mine.${n}; in
+    check "age.secrets.\"${n}\" (file, owner, group, mode, path)"
+      (toString s.file == toString d.file && s.owner == d.owner && s.mode == d.mode
+        && s.path == "/run/agenix/${n}" && (d.group == null || s.group == d.group))
+      { file = toString s.file; inherit (s) owner group mode path; }
+  ) (attrNames mine);
+
+  common = ageChecks ++ [
+    (check "nixsec.host (default: networking.hostName)" (c.nixsec.host == host) c.nixsec.host)
+    (check "failed assertions" (failedAssertions c == [ ]) (failedAssertions c))
+    (let m = failedAssertions (system ({ lib, ... }: { nixsec.host = lib.mkForce "no-such-host"; })).config; in
+      check "nixsec.host = \"no-such-host\": the module's assertion"
+        (any (x: match "nixsec\\.host: no host \"no-such-host\" in the generated data.*" x != null) m) m)
+  ];
+
+  unit = name: c.systemd.services.${name};
+  credPath = n: "/run/agenix/${n}";
+
+  hannibal = [
+    (check "services.withings-weights.oauthClientSecretFile = age path"
+      (c.services.withings-weights.oauthClientSecretFile == c.age.secrets."withings/oauthClientSecret".path
+        && c.services.withings-weights.oauthClientSecretFile == credPath "withings/oauthClientSecret")
+      c.services.withings-weights.oauthClientSecretFile)
+    (check "services.withings-weights.oauthClientIdFile = age path"
+      (c.services.withings-weights.oauthClientIdFile == credPath "withings/oauthClientId")
+      c.services.withings-weights.oauthClientIdFile)
+    (check "systemd.services.withings-weights.restartTriggers has the secret's hash"
+      (has (unit "withings-weights").restartTriggers mine."withings/oauthClientSecret".hash)
+      (unit "withings-weights").restartTriggers)
+    (check "systemd.services.withings-weights.serviceConfig.LoadCredential (the service module's own)"
+      ((unit "withings-weights").serviceConfig.LoadCredential == [ "client-id:${credPath "withings/oauthClientId"}" "client-secret:${credPath "withings/oauthClientSecret"}" ])
+      (unit "withings-weights").serviceConfig.LoadCredential)
+  ];
+
+  smbd = unit "samba-smbd";
+  smbpasswd = "${c.services.samba.package}/bin/smbpasswd";
+  scriptCheck = user:
+    let
+      entry = filter (e: match "\\+/nix/store/[0-9a-z]{32}-nixsec-smbpasswd-${user}" e != null) (if isList smbd.serviceConfig.ExecStartPre then smbd.serviceConfig.ExecStartPre else [ ]);
+      drvs = if entry == [ ] then [ ] else filter (p: match ".*\\.drv" p != null) (attrNames (getContext (builtins.head entry)));
+      drvText = if drvs == [ ] then "" else readFile (builtins.head drvs);
+      expected = nlib.smbpasswdScript { inherit smbpasswd user; credential = nlib.sambaCredential user; };
+      contains = s: hasInfix (aterm (builtins.unsafeDiscardStringContext s)) drvText;
+    in [
+      (check "samba-smbd ExecStartPre has +/nix/store/…-nixsec-smbpasswd-${user}" (length entry == 1) entry)
+      (check "nixsec-smbpasswd-${user}: the script text (in its .drv) reads $CREDENTIALS_DIRECTORY, runs smbpasswd -a -s, names no agenix path"
+        (drvs != [ ] && contains expected && contains "\${CREDENTIALS_DIRECTORY}/${nlib.sambaCredential user}"
+          && contains "${smbpasswd} -a -s '${user}'" && !(contains "/run/agenix"))
+        { drv = drvs; text = expected; })
+    ];
+
+  storage2 = [
+    (check "systemd.services.samba-smbd.serviceConfig.LoadCredential"
+      (smbd.serviceConfig.LoadCredential == [ "nixsec-samba-alice:${credPath "samba/alice"}" "nixsec-samba-bob:${credPath "samba/bob"}" ])
+      smbd.serviceConfig.LoadCredential)
+    (check "systemd.services.samba-smbd.serviceConfig.ExecStartPre" (isList smbd.serviceConfig.ExecStartPre && length smbd.serviceConfig.ExecStartPre == 2) smbd.serviceConfig.ExecStartPre)
+  ] ++ scriptCheck "alice" ++ scriptCheck "bob" ++ [
+    (check "systemd.services.samba-smbd.restartTriggers has both hashes"
+      (has smbd.restartTriggers mine."samba/alice".hash && has smbd.restartTriggers mine."samba/bob".hash) smbd.restartTriggers)
+    (check "systemd.services.unlock.serviceConfig.LoadCredential"
+      ((unit "unlock").serviceConfig.LoadCredential == [ "keyfile:${credPath "disk/unlockLocal"}" ]
+        || (unit "unlock").serviceConfig.LoadCredential == "keyfile:${credPath "disk/unlockLocal"}")
+      (unit "unlock").serviceConfig.LoadCredential)
+    (check "users.users.alice.hashedPasswordFile" (c.users.users.alice.hashedPasswordFile == credPath "users/alice/hashedPassword") c.users.users.alice.hashedPasswordFile)
+    (let
+      snippets = map (l: builtins.substring 31 (builtins.stringLength l - 32) l)
+        (filter (l: isString l && match "#### Activation script snippet .*:" l != null) (builtins.split "\n" c.system.activationScripts.script));
+      indexOf = x: builtins.head (filter (i: builtins.elemAt snippets i == x) (builtins.genList (i: i) (length snippets)));
+      before = a: b: elem a snippets && elem b snippets && indexOf a < indexOf b;
+    in check "activation: agenixInstall runs before users (alice's password file exists when users are created)"
+      (before "agenixInstall" "users") snippets)
+    (let m = failedAssertions (system ({ lib, ... }: { nixsec.host = lib.mkForce "hannibal"; })).config; in
+      check "storage2 with nixsec.host = \"hannibal\": assertions name the options storage2 does not declare"
+        (any (x: match ".*services\\.withings-weights\\.oauthClientSecretFile.*not an option of this configuration.*" x != null) m) m)
+  ];
+
+  chrysalis = [
+    (check "systemd.services.withinbot.serviceConfig.EnvironmentFile"
+      ((unit "withinbot").serviceConfig.EnvironmentFile == [ (credPath "withinbot/env") ]
+        || (unit "withinbot").serviceConfig.EnvironmentFile == credPath "withinbot/env")
+      (unit "withinbot").serviceConfig.EnvironmentFile)
+    (check "systemd.services.withinbot.restartTriggers has the secret's hash" (has (unit "withinbot").restartTriggers mine."withinbot/env".hash) (unit "withinbot").restartTriggers)
+  ];
+
+  # A made-up host "elsewhere" whose secret is wired into an attrsOf option
+  # that every host declares: on this host it must create no wg0 interface.
+  withElsewhere = hostName: { lib, ... }: {
+    nixsec.data = lib.mkForce (data // { hosts = data.hosts // {
+      elsewhere.secrets."wg/key" = {
+        file = repo + "/secrets/withinbot/env.age"; format = "text"; group = null; hash = "sha256-made-up"; mode = "0400"; owner = "root";
+        wire = [ { option = [ "networking" "wireguard" "interfaces" "wg0" "privateKeyFile" ]; restart = [ ]; } ];
+      };
+    }; });
+    nixsec.host = lib.mkForce hostName;
+  };
+  elsewhereHere = (system (withElsewhere host)).config;
+  elsewhereThere = (system (withElsewhere "elsewhere")).config;
+  chrysalis' = [
+    (check "another host's secret wired to networking.wireguard.interfaces.wg0.privateKeyFile: no interface here, no failed assertion"
+      (elsewhereHere.networking.wireguard.interfaces == { } && failedAssertions elsewhereHere == [ ])
+      { interfaces = builtins.attrNames elsewhereHere.networking.wireguard.interfaces; failed = failedAssertions elsewhereHere; })
+    (check "… and with nixsec.host = \"elsewhere\" the interface gets the age path"
+      ((elsewhereThere.networking.wireguard.interfaces.wg0.privateKeyFile or null) == "/run/agenix/wg/key")
+      (elsewhereThere.networking.wireguard.interfaces.wg0.privateKeyFile or null))
+  ];
+
+  specific = { inherit hannibal storage2; chrysalis = chrysalis ++ chrysalis'; }.${host};
+  top = if toplevel then [ (check "config.system.build.toplevel.drvPath instantiates" true sys.config.system.build.toplevel.drvPath) ] else [ ];
+in
+common ++ specific ++ top
+NIX
+
+status=0
+for host in "${hosts[@]}"; do
+  echo "== $host"
+  if ! out=$(NIX_PATH="nixpkgs=$nixpkgs" nix-instantiate --eval --strict --json --read-write-mode "$work/eval.nix" \
+      --argstr nixpkgsDir "$nixpkgs" --argstr agenixDir "$agenix" --argstr repoDir "$repo" --argstr host "$host" \
+      --arg extraModules "$extraNix" --arg toplevel "$toplevel" 2>"$work/err"); then
+    echo "FAIL evaluation:"; sed 's/^/    /' "$work/err" | tail -40; status=1; continue
+  fi
+  printf '%s' "$out" > "$work/$host.json"
+  node -e '
+    const checks = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    let bad = 0;
+    for (const c of checks) {
+      if (!c.ok) bad++;
+      console.log(`${c.ok ? "ok  " : "FAIL"} ${c.name}`);
+      const v = typeof c.value === "object" && c.value !== null && "text" in c.value
+        ? JSON.stringify(c.value.drv) + "\n" + c.value.text.replace(/\n$/, "")
+        : JSON.stringify(c.value);
+      console.log(v.split("\n").map((l) => "       " + l).join("\n"));
+    }
+    process.exit(bad ? 1 : 0);
+  ' "$work/$host.json" || status=1
+done
+
+# No decrypted value is in a derivation: the smbpasswd scripts' .drv files
+# and, with --toplevel, every file in each system's derivation closure.
+if ! command -v age >/dev/null; then
+  echo "(age not found: the decrypted-value leak checks were skipped)"
+  exit $status
+fi
+for host in "${hosts[@]}"; do
+  [ -f "$work/$host.json" ] || continue
+  files=$(node -e '
+    for (const c of JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))) {
+      if (c.value && c.value.drv) console.log(c.value.drv.join("\n"));
+      if (/toplevel/.test(c.name) && typeof c.value === "string") console.log(c.value);
+    }' "$work/$host.json")
+  [ -n "$files" ] || continue
+  closure=$(for f in $files; do nix-store -q --requisites "$f"; done | sort -u)
+  names=$(nix-instantiate --eval --strict --json -E "builtins.attrNames (import $repo/nixsec/data.nix).hosts.$host.secrets" | node -e 'for (const n of JSON.parse(require("fs").readFileSync(0, "utf8"))) console.log(n)')
+  for name in $names; do
+    age -d -i "$repo/examples/keys/demo-admin.key" -o "$work/value" "$repo/secrets/$name.age"
+    if printf '%s\n' $closure | node -e '
+      const fs = require("fs");
+      const value = fs.readFileSync(process.argv[1]);
+      const needles = [value, ...value.toString("latin1").split("\n").filter((l) => l.length >= 8).map((l) => Buffer.from(l, "latin1"))];
+      const files = fs.readFileSync(0, "utf8").split("\n").filter(Boolean);
+      let hits = [];
+      for (const f of files) {
+        if (!fs.statSync(f).isFile()) continue;
+        const buf = fs.readFileSync(f);
+        if (needles.some((n) => n.length >= 8 && buf.includes(n))) hits.push(f);
+      }
+      console.log(hits.length ? `FAIL ${process.argv[2]}: its value is in ${hits.join(", ")}` : `ok   ${process.argv[2]}: its value is in none of the ${files.length} store files checked`);
+      process.exit(hits.length ? 1 : 0);
+    ' "$work/value" "$host $name"; then :; else status=1; fi
+    rm -f "$work/value"
+  done
+done
+exit $status
