@@ -1,7 +1,38 @@
-// Registers the audit commands on the program (owned by the audit work; see program.ts).
-import type { Command } from "commander";
+// Registers `nixsec audit` (owned by the audit work; see program.ts). The
+// action imports its module lazily, so other commands never load the scanner
+// and the audit never loads the crypto stack.
+import { Command, Option } from "commander";
 import type { Io } from "./io.js";
+import { collect, examples } from "./program.js";
 
-export function registerAuditCommands(_program: Command, _io: Io): void {
-  // Filled in by the audit issue.
+export function registerAuditCommands(program: Command, io: Io): void {
+  program
+    .command("audit")
+    .description("find secrets that leak into the Nix store or git: reads Nix as Nix (options, let bindings, store writers, units, path literals)")
+    .argument("[paths...]", "files or directories to scan (default: the repository root; one directory is scanned as its own root)")
+    .addOption(new Option("-f, --format <format>", "report format").choices(["text", "json", "sarif"]).default("text"))
+    .option("-o, --output <file>", "write the report to FILE instead of stdout")
+    .option("--staged", "scan the blobs staged for commit instead of the working tree (for pre-commit hooks)")
+    .option("--baseline <file>", "report only findings that are not in this baseline")
+    .option("--write-baseline <file>", "record the current findings as a baseline and exit 0")
+    .addOption(new Option("--allow <glob>", "skip files matching GLOB (repeatable; see also .nixsec-audit.yaml)").argParser(collect))
+    .addOption(new Option("--disable <rule>", "do not run RULE (repeatable)").argParser(collect))
+    .option("--config <file>", "audit config to use (default: .nixsec-audit.yaml at the scanned root)")
+    .option("--no-config", "ignore .nixsec-audit.yaml")
+    .addOption(new Option("--min-severity <level>", "report only findings at or above LEVEL").choices(["low", "medium", "high"]))
+    .option("--list-rules", "list the rules (with --format json: ids, descriptions and hints as JSON)")
+    .addHelpText("after", `
+Findings are written with the value redacted; the exit code is 0 when clean and
+1 when something was found. Suppress one finding with a comment on its line
+or the line above:  # nixsec:allow RULE reason
+${examples([
+  "nixsec audit",
+  "nixsec audit hosts/hannibal.nix modules/",
+  "nixsec audit --staged                      # in a pre-commit hook",
+  "nixsec audit --format sarif -o nixsec.sarif",
+  "nixsec audit --write-baseline .nixsec-baseline.json && nixsec audit --baseline .nixsec-baseline.json",
+  "nixsec audit --allow 'tests/fixtures/**' --min-severity medium",
+  "nixsec audit --list-rules",
+])}`)
+    .action(async (paths: string[], opts) => (await import("./commands/audit.js")).audit(io, paths, opts));
 }

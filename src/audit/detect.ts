@@ -1,0 +1,156 @@
+// The per-file detector: pure (bytes in, findings out, no I/O), so the
+// working-tree scan, a staged-blob scan and the benchmarks share it. Cheap
+// work first: path-only file rules, the size cap, a binary sniff, then the
+// Nix parse (or the token fallback), with keyword prefilters inside.
+import { NixParseError, parse } from "../nix/index.js";
+import type { Hit, HintVars } from "./hit.js";
+import { fingerprintHash } from "./hash.js";
+import { Locator } from "./locate.js";
+import { scanNix } from "./nix-scan.js";
+import type { RuleIndex } from "./rule-index.js";
+import type { FileFacts, Rule } from "./rule.js";
+import { InlineAllows } from "./suppress.js";
+import { scanText } from "./text-rules.js";
+import { scanNixTokens } from "./token-scan.js";
+import type { Finding, Note, RepoFacts, Severity } from "./types.js";
+
+export interface DetectEnv {
+  index: RuleIndex;
+  /** Enabled file rules, in rank order. */
+  fileRules: readonly Rule[];
+  /** Rank of each enabled rule (its position in rules/index.ts). */
+  rank: ReadonlyMap<Rule, number>;
+  parseError: Rule | null;
+  repo: RepoFacts;
+  maxFileBytes: number;
+  inlineAllow: boolean;
+}
+
+export interface FileResult {
+  findings: Finding[];
+  notes: Note[];
+  suppressed: number;
+  bytes: number;
+}
+
+const td = new TextDecoder("utf-8", { fatal: false });
+
+/** A NUL byte in the first 8 KiB: the same sniff git uses. */
+export function isBinary(bytes: Uint8Array): boolean {
+  return bytes.subarray(0, 8000).indexOf(0) >= 0;
+}
+
+/** Whether a path is inside a secrets directory: a `secrets/` segment anywhere, or a configured prefix. */
+export function inSecretsDir(path: string, dirs: readonly string[]): boolean {
+  if (/(?:^|\/)\.?secrets?\//i.test(path)) return true;
+  return dirs.some((d) => path.startsWith(d));
+}
+
+/**
+ * VM tests and their fixtures by location: `tests/` (nixpkgs' nixos/tests
+ * included) and flake `checks/`. Not `test/`: a host may well be called "test".
+ * Inside any file, test functions (runNixOSTest, nixosTest, makeTest) and sets
+ * with a testScript count too (nix-scan.ts).
+ */
+export function isTestPath(path: string): boolean {
+  return /(?:^|\/)(?:tests|checks)\//.test(path);
+}
+
+function fillHint(hint: string, vars: HintVars): string {
+  return hint.replace(/\{(option|fileOption|secret|user|unit)\}/g, (_, k: keyof HintVars) => {
+    const v = vars[k];
+    if (v) return v;
+    return { option: "OPTION", fileOption: "OPTIONFile", secret: "NAME", user: "USER", unit: "UNIT" }[k];
+  });
+}
+
+/** Keeps the best-ranked hit for each overlapping source range. */
+function dedupe(hits: Hit[], rank: ReadonlyMap<Rule, number>): Hit[] {
+  const sorted = [...hits].sort((a, b) => (rank.get(a.rule) ?? 999) - (rank.get(b.rule) ?? 999) || a.start - b.start);
+  const kept: Hit[] = [];
+  for (const h of sorted) {
+    if (kept.some((k) => h.start < k.end && k.start < h.end)) continue;
+    kept.push(h);
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+export function detectFile(path: string, content: Uint8Array | string, env: DetectEnv): FileResult {
+  const bytes = typeof content === "string" ? null : content;
+  const size = bytes ? bytes.length : content.length;
+  const notes: Note[] = [];
+  if (size > env.maxFileBytes) {
+    notes.push({ file: path, message: `skipped: larger than ${Math.round(env.maxFileBytes / 1024)} KiB` });
+    return { findings: [], notes, suppressed: 0, bytes: 0 };
+  }
+  const binary = bytes ? isBinary(bytes) : false;
+  const text = typeof content === "string" ? content : binary ? null : td.decode(content);
+  const secretsDir = inSecretsDir(path, env.repo.secretsDirs);
+  const hits: Hit[] = [];
+  const applying = env.fileRules.filter((r) => r.matcher.on === "file" && r.matcher.applies(path, secretsDir));
+  if (applying.length > 0) {
+    const facts: FileFacts = { path, bytes: bytes ?? new TextEncoder().encode(content as string), text, inSecretsDir: secretsDir, hasFlake: env.repo.hasFlake };
+    for (const r of applying) {
+      if (r.matcher.on !== "file") continue;
+      for (const h of r.matcher.check(facts)) {
+        const secret = h.secret ?? { start: h.start, end: h.end };
+        hits.push({ rule: r, start: h.start, end: Math.max(h.end, h.start), secrets: text && secret.end > secret.start ? [text.slice(secret.start, secret.end)] : [], where: h.detail, anchor: h.detail, vars: {} });
+      }
+    }
+  }
+  if (text === null) {
+    if (applying.length === 0) notes.push({ file: path, message: "skipped: binary" });
+    return build(path, "", hits, env, notes, size);
+  }
+  const test = isTestPath(path);
+  if (path.endsWith(".nix")) {
+    try {
+      const ast = parse(text);
+      hits.push(...scanNix(text, ast, env.index, test));
+    } catch (err) {
+      if (!(err instanceof NixParseError)) throw err;
+      if (env.parseError) hits.push({ rule: env.parseError, start: err.offset, end: err.offset, secrets: [], where: err.reason, anchor: "", vars: {} });
+      hits.push(...scanNixTokens(text, env.index, test));
+    }
+  } else if (!secretsDir || applying.length === 0) {
+    for (const m of scanText(text, env.index.text)) {
+      const h: Hit = { rule: m.rule, start: m.start, end: m.end, secrets: [text.slice(m.start, m.end)], where: "", anchor: "", vars: {}, test };
+      if (m.severity) h.severity = m.severity;
+      hits.push(h);
+    }
+  }
+  return build(path, text, hits, env, notes, size);
+}
+
+function build(path: string, text: string, raw: Hit[], env: DetectEnv, notes: Note[], size: number): FileResult {
+  const hits = dedupe(raw, env.rank);
+  const loc = new Locator(text);
+  const allows = env.inlineAllow ? new InlineAllows(text) : null;
+  const findings: Finding[] = [];
+  const seen = new Map<string, number>();
+  let suppressed = 0;
+  for (const h of hits) {
+    const p = loc.position(h.start);
+    if (allows?.allows(h.rule.id, p.line)) { suppressed++; continue; }
+    const e = loc.position(Math.max(h.start, h.end));
+    const snippet = text ? loc.redactedSnippet(h.start, h.end, h.secrets) : "";
+    let severity: Severity = h.severity ?? h.rule.severity;
+    if (h.test) severity = "low";
+    let message = h.rule.title + (h.where ? `: ${h.where}` : "");
+    if (h.via !== undefined) {
+      const v = loc.position(h.via);
+      if (v.line !== p.line) message += ` (used at line ${v.line})`;
+    }
+    if (h.test) message += " (VM test fixture)";
+    const anchor = h.anchor || snippet.replace(/\s+/g, " ");
+    const key = `${h.rule.id}\0${anchor}`;
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    findings.push({
+      ruleId: h.rule.id, severity, file: path, line: p.line, column: p.column, endLine: e.line, endColumn: e.column,
+      message, hint: fillHint(h.rule.hint, h.vars), snippet,
+      fingerprint: `${h.rule.id}:${path}:${fingerprintHash(anchor)}${n > 0 ? `:${n}` : ""}`,
+    });
+  }
+  return { findings, notes, suppressed, bytes: size };
+}

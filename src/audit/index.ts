@@ -1,0 +1,18 @@
+// The audit library: what benchmarks, `--staged` and other tools import.
+//
+//   auditFiles(files, options) → Finding[]      pure; files are { path, content }
+//   auditFilesDetailed(files, options)          the same, plus notes and counts
+//   detectEnv(paths, options) + detectFile(…)   the per-file detector, for streaming
+//   WorktreeSource / StagedSource               where bytes come from
+//   renderText / renderJson / renderSarif       reporters
+export { auditFiles, auditFilesDetailed, detectEnv, selectRules, compareFindings, UnknownRuleError, DEFAULT_MAX_FILE_BYTES } from "./scan.js";
+export { detectFile, type DetectEnv, type FileResult } from "./detect.js";
+export { type Source, type SourceEntry, WorktreeSource, StagedSource, SourceError, findRepoRoot } from "./source.js";
+export { applyBaseline, makeBaseline, parseBaseline, renderBaseline, BaselineError, type Baseline } from "./baseline.js";
+export { parseAuditConfig, allowFromFlag, fileAllowed, findingAllowed, emptyConfig, AuditConfigError, AUDIT_CONFIG_FILE, type AuditConfig } from "./config.js";
+export { renderText, summarize, type Paint } from "./report/text.js";
+export { renderJson } from "./report/json.js";
+export { renderSarif } from "./report/sarif.js";
+export { RULES, ruleById } from "./rules/index.js";
+export type { Rule, Example } from "./rule.js";
+export type { Finding, Note, Severity, AuditInput, AuditOptions, AuditResult } from "./types.js";

@@ -1,0 +1,336 @@
+// The Nix-aware scan of one parsed file. One walk over the tree carries the
+// attribute path a value is bound to (through nested sets, mkIf/mkMerge and
+// friends, lambdas and `let`), the lexical scope (for `let`/`rec`/`inherit`
+// flow) and the context (option declarations and docs are skipped; VM tests
+// lower severity). At each binding it asks the option rules; where the path is
+// a sink (a unit, /etc text, a script) it folds the value and runs the content
+// detectors; at each call it asks the call rules and the store writers; every
+// string literal goes through the token rules.
+import type { AttrSetNode, Binding, Inherit, ListNode, Node, PathNode, StringNode } from "../nix/index.js";
+import { detectContent, isLiteralSecretValue, wholeValue } from "./content.js";
+import { type Folded, Scope, bindingScope, calleeName, concat, fold, hole, pathLiteralOf, pathText, refPath, resolve } from "./fold.js";
+import type { Hit, HintVars } from "./hit.js";
+import { literalOffset, sourceSpan } from "./locate.js";
+import type { CallArg, DetectorKind, Rule, SinkKind } from "./rule.js";
+import { type RuleIndex, matchesSuffix } from "./rule-index.js";
+import { SINK_WHERE, type Sink, hintVars, optionPath, quotePath, sinkAt } from "./sinks.js";
+import { scanText } from "./text-rules.js";
+import { isSecretName, isSecretPathText } from "./words.js";
+
+interface Ctx {
+  test: boolean;
+}
+
+// Calls that pass their last argument through as the option value.
+const WRAP = new Set(["mkIf", "mkMerge", "mkDefault", "mkForce", "mkOverride", "mkBefore", "mkAfter", "mkOrder", "optionalAttrs",
+  "optionals", "optional", "recursiveUpdate", "mkVMOverride", "mkImageMediaOverride", "mkOptionDefault", "mkAliasDefinitions"]);
+// Calls whose lambda argument builds one entry per name.
+const PER_NAME = new Set(["genAttrs", "mapAttrs", "mapAttrs'", "listToAttrs", "genAttrs'", "mapAttrsRecursive"]);
+// Option declarations and documentation: nothing inside is a configured value.
+const DECL = new Set(["mkOption", "mkEnableOption", "mkPackageOption", "mkPackageOptionMD", "mkSinkUndeclaredOptions", "literalExpression",
+  "literalExample", "literalMD", "mdDoc", "mkRemovedOptionModule", "mkRenamedOptionModule", "mkChangedOptionModule", "mkAliasOptionModule",
+  "mkMergedOptionModule", "lib.mdDoc", "throw", "abort", "warn", "trace"]);
+const DOC_KEYS = new Set(["description", "longDescription", "example", "defaultText", "meta", "doc", "warnings", "assertions"]);
+const TEST_FNS = new Set(["nixosTest", "runNixOSTest", "makeTest", "makeTestPython", "runTest", "nixosTestDriver"]);
+const WRITERS = new Set(["writeText", "writeTextDir", "writeScript", "writeScriptBin", "writeShellScript", "writeShellScriptBin", "toFile",
+  "runCommand", "runCommandLocal", "runCommandNoCC", "runCommandCC", "writeTextFile", "writeShellApplication", "writeCBin", "substituteAll"]);
+
+/** Scans one parsed file; returns raw hits (not yet ranked or deduplicated). */
+export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boolean): Hit[] {
+  const hits: Hit[] = [];
+
+  const emitFolded = (rule: Rule, f: Folded, a: number, b: number, where: string, anchor: string, vars: HintVars, ctx: Ctx, via?: number, runtime = false): void => {
+    const { start, end } = sourceSpan(src, f, a, b);
+    const hit: Hit = { rule, start, end, secrets: [f.text.slice(a, b)], where, anchor, vars, test: ctx.test };
+    if (via !== undefined && via !== start) hit.via = via;
+    if (runtime) hit.severity = "low";
+    hits.push(hit);
+  };
+
+  /** Items of a list-valued option (`[ a b ] ++ c`, through mkForce & co), else the value itself. */
+  const items = (node: Node, scope: Scope, depth = 0): { node: Node; scope: Scope }[] => {
+    if (depth > 20) return [{ node, scope }];
+    if (node.type === "List") return node.items.flatMap((it) => items(it, scope, depth + 1));
+    if (node.type === "Binary" && node.op === "++") return [...items(node.left, scope, depth + 1), ...items(node.right, scope, depth + 1)];
+    if (node.type === "Call") {
+      const n = calleeName(node.fn);
+      if (n && (WRAP.has(n) || n === "mkForce") && node.args.length > 0) return items(node.args[node.args.length - 1]!, scope, depth + 1);
+    }
+    if (node.type === "Var" || node.type === "Select") {
+      const e = resolve(node, scope);
+      if (e?.node && e.node.type === "List") return items(e.node, e.scope, depth + 1);
+    }
+    return [{ node, scope }];
+  };
+
+  const checkOption = (path: readonly string[], value: Node, scope: Scope, ctx: Ctx, at: number, isLet = false): void => {
+    const p = optionPath(path);
+    if (p.length === 0) return;
+    const sink = isLet ? null : sinkAt(p);
+    // `environment.etc."x".source = ./file;` links a store copy of the file into /etc
+    const last = p[p.length - 1], prev2 = p[p.length - 3];
+    if (!isLet && last === "source" && (prev2 === "etc" || prev2 === "file" || prev2 === "files" || prev2 === "configFile" || prev2 === "dataFile") && value.type === "Path") {
+      checkPathCopy(value, pathText(value), quotePath(p), ctx);
+    }
+    let folded: { node: Node; scope: Scope; f: Folded | null }[] | null = null;
+    let whereMemo: string | null = null;
+    const named = idx.optionsByLast.get(last!);
+    const candidates = named ? [...named, ...idx.anyLast].sort((a, b) => a.rank - b.rank) : idx.anyLast;
+    for (const o of candidates) {
+      if (!o.segs.some((s) => matchesSuffix(p, s))) continue;
+      if (o.m.pre && !o.m.pre(p)) continue;
+      const where = (whereMemo ??= quotePath(p));
+      if (o.m.value === "path") {
+        for (const it of items(value, scope)) {
+          const pl = pathLiteralOf(it.node, it.scope);
+          if (!pl) continue;
+          const text = pathText(pl);
+          const ok = o.m.accept ? o.m.accept({ path: p, text, literal: true, sink: sink?.kind ?? null }) : true;
+          if (ok === false) continue;
+          hits.push({ rule: o.rule, start: pl.start, end: pl.end, secrets: [], where: `${where} = ${text}`, anchor: `${where}=${text}`, vars: hintVars(p), test: ctx.test, via: at });
+        }
+        continue;
+      }
+      folded ??= items(value, scope).map((it) => ({ ...it, f: fold(it.node, it.scope) }));
+      for (const it of folded) {
+        const f = it.f;
+        if (!f || !f.literal || f.text.length === 0) continue;
+        const ok = o.m.accept ? o.m.accept({ path: p, text: f.text, literal: f.literal, sink: sink?.kind ?? null }) : true;
+        if (ok === false) continue;
+        const r = ok === true ? { start: 0, end: f.text.length } : ok;
+        emitFolded(o.rule, f, r.start, r.end, where, where, hintVars(p), ctx, at);
+      }
+    }
+    if (sink) checkSink(sink, p, value, scope, ctx, at);
+  };
+
+  const sinkRule = (kind: SinkKind, detector: DetectorKind): Rule | null => {
+    for (const s of idx.sinks) if (s.sinks.has(kind) && s.detectors.has(detector)) return s.rule;
+    return null;
+  };
+
+  const runDetectors = (sink: Sink, f: Folded, where: string, anchor: string, vars: HintVars, ctx: Ctx, at: number, nameSaysSecret: boolean): void => {
+    const kinds = new Set<DetectorKind>();
+    for (const s of idx.sinks) if (s.sinks.has(sink.kind)) for (const d of s.detectors) kinds.add(d);
+    // A value assembled from several pieces ("postgres://" + user + ":" + pw + "@db") can hold a token no single literal holds.
+    if (f.pieces.length > 1) for (const m of scanText(f.text, idx.text)) {
+      emitFolded(m.rule, f, m.start, m.end, where, `${anchor}#${m.rule.id}`, vars, ctx, at);
+    }
+    const argv = sink.kind === "unit-exec" || sink.kind === "flags";
+    for (const h of detectContent(f.text, kinds, !argv)) {
+      const rule = sinkRule(sink.kind, h.detector);
+      if (!rule) continue;
+      if (h.runtime && sink.kind !== "unit-exec" && sink.kind !== "flags" && sink.kind !== "unit-script" && sink.kind !== "writer" && sink.kind !== "activation") continue;
+      const label = anchor.endsWith(h.label) ? "" : `${h.label} in `;
+      emitFolded(rule, f, h.start, h.end, `${label}${where}`, `${anchor}#${h.label}`, vars, ctx, at, h.runtime);
+    }
+    if (nameSaysSecret && (sink.kind === "etc-text" || sink.kind === "writer") && kinds.has("whole") && f.literal) {
+      const r = wholeValue(f.text);
+      const rule = sinkRule(sink.kind, "whole");
+      if (r && rule) emitFolded(rule, f, r.start, r.end, where, anchor, vars, ctx, at);
+    }
+  };
+
+  const checkSink = (sink: Sink, p: readonly string[], value: Node, scope: Scope, ctx: Ctx, at: number): void => {
+    const its = items(value, scope);
+    const sep = sink.kind === "environment" ? "\n" : " ";
+    const parts: Folded[] = [];
+    for (const it of its) {
+      if (parts.length > 0) parts.push({ text: sep, literal: true, pieces: [] });
+      parts.push(fold(it.node, it.scope) ?? hole(it.node, it.scope));
+    }
+    if (parts.length === 0) return;
+    const f = concat(parts);
+    if (!f.pieces.some((x) => x.kind === "lit")) return;
+    const where = `${quotePath(p)} (${SINK_WHERE[sink.kind]})`;
+    const vars = hintVars(p);
+    if (sink.kind === "environment" && p[p.length - 1] !== "Environment") {
+      // `environment.NAME = value`: the value is taken whole, not shell-parsed.
+      if (f.pieces.length > 1) for (const m of scanText(f.text, idx.text)) emitFolded(m.rule, f, m.start, m.end, where, `${quotePath(p)}#${m.rule.id}`, vars, ctx, at);
+      const rule = sinkRule("environment", "assignment");
+      if (rule && f.literal && isSecretName(sink.name) && isLiteralSecretValue(f.text)) {
+        const t = f.text.trim(), s = f.text.indexOf(t);
+        emitFolded(rule, f, s, s + t.length, where, quotePath(p), vars, ctx, at);
+      }
+      return;
+    }
+    runDetectors(sink, f, where, quotePath(p), vars, ctx, at, isSecretPathText(sink.name));
+  };
+
+  const callArg = (node: Node, scope: Scope): CallArg => {
+    const pl = pathLiteralOf(node, scope);
+    if (pl && (node.type === "Path" || node.type === "Var" || node.type === "Select")) return { kind: "path", text: pathText(pl) };
+    if (node.type === "Var" || node.type === "Select") {
+      const r = refPath(node, scope);
+      if (r) return { kind: "ref", text: r.join(".") };
+    }
+    const f = fold(node, scope);
+    if (f) return { kind: "string", text: f.text };
+    if (node.type === "Call" && node.args.length > 0) return callArg(node.args[node.args.length - 1]!, scope);
+    return { kind: "other", text: "…" };
+  };
+
+  const checkCall = (node: Node & { type: "Call" }, scope: Scope, ctx: Ctx): void => {
+    const name = calleeName(node.fn);
+    if (!name) return;
+    const full = node.fn.type === "Select" ? (refPath(node.fn, null) ?? []).join(".") : name;
+    if (idx.callNames.has(name) && node.args.length > 0) {
+      const arg = callArg(node.args[0]!, scope);
+      for (const c of idx.calls) {
+        if (!c.fns.has(name) && ![...c.fns].some((f) => full.endsWith(f))) continue;
+        if (!c.accept(arg)) continue;
+        hits.push({ rule: c.rule, start: node.start, end: node.end, secrets: [], where: `${name} ${arg.text}`, anchor: `${name}(${arg.text})`, vars: { secret: "NAME" }, test: ctx.test });
+        break;
+      }
+    }
+    const isWriter = WRITERS.has(name) || full.includes("writers.");
+    if (!isWriter || node.args.length === 0) return;
+    let content: Node | null = null;
+    let label = "";
+    const first = node.args[0]!;
+    if (first.type === "AttrSet" || (node.args.length === 1 && first.type !== "String")) {
+      const set = resolve(first, scope)?.node;
+      if (set?.type === "AttrSet") {
+        for (const b of set.bindings) if (b.type === "Binding" && b.path.length === 1 && b.path[0]!.name === "text") content = b.value;
+        for (const b of set.bindings) if (b.type === "Binding" && b.path.length === 1 && b.path[0]!.name === "name") label = fold(b.value, scope)?.text ?? "";
+      }
+    } else if (node.args.length >= 2) {
+      content = node.args[node.args.length - 1]!;
+      label = fold(first, scope)?.text ?? "";
+    }
+    if (!content) return;
+    const f = fold(content, scope);
+    if (!f || !f.pieces.some((x) => x.kind === "lit")) return;
+    const where = `${name}${label ? ` "${label.slice(0, 60)}"` : ""} (${SINK_WHERE.writer})`;
+    runDetectors({ kind: "writer", name: label }, f, where, `${name}:${label}`, { secret: label ? `app/${label}` : "NAME" }, ctx, node.start, isSecretPathText(label));
+  };
+
+  const checkPathCopy = (pl: PathNode, text: string, where: string, ctx: Ctx): void => {
+    for (const r of idx.paths) {
+      if (!r.accept(text)) continue;
+      hits.push({ rule: r.rule, start: pl.start, end: pl.end, secrets: [], where: `${text} in ${where}`, anchor: `${where}:${text}`, vars: {}, test: ctx.test });
+      return;
+    }
+  };
+
+  const checkString = (node: StringNode, ctx: Ctx): void => {
+    if (idx.paths.length > 0) node.parts.forEach((part, i) => {
+      if (part.type !== "Interpolation" || part.expr.type !== "Path") return;
+      const next = node.parts[i + 1];
+      const tail = next?.type === "Literal" ? /^[^\s'"`;,)]*/.exec(next.value)![0] : "";
+      checkPathCopy(part.expr, pathText(part.expr) + tail, "a string", ctx);
+    });
+    for (const part of node.parts) {
+      if (part.type !== "Literal" || part.value.length < 8) continue;
+      for (const m of scanText(part.value, idx.text)) {
+        const piece = { at: 0, text: part.value, kind: "lit" as const, start: part.start, end: part.end, indented: node.indented, path: false };
+        const start = literalOffset(src, piece, m.start);
+        const end = Math.max(start + 1, literalOffset(src, piece, m.end));
+        const hit: Hit = { rule: m.rule, start, end, secrets: [part.value.slice(m.start, m.end)], where: m.label, anchor: "", vars: {}, test: ctx.test };
+        if (m.severity) hit.severity = m.severity;
+        hits.push(hit);
+      }
+    }
+  };
+
+  // The walk. An explicit stack would be safer for pathological depth, but the
+  // parser already caps nesting at 1000 and the recursion here is per node.
+  const visit = (node: Node, path: readonly string[], scope: Scope, ctx: Ctx): void => {
+    switch (node.type) {
+      case "AttrSet": return visitSet(node, path, scope, ctx);
+      case "Let": {
+        const inner = bindingScope(node.bindings, scope);
+        visitBindings(node.bindings, [], inner, scope, ctx, true);
+        return visit(node.body, path, inner, ctx);
+      }
+      case "LegacyLet": return visitSet({ ...node, type: "AttrSet", rec: true }, path, scope, ctx);
+      case "Lambda": {
+        const inner = new Scope(scope);
+        if (node.arg) inner.define(node.arg.name, { node: null, scope });
+        if (node.formals) for (const f of node.formals.entries) {
+          inner.define(f.name.name, { node: null, scope });
+          if (f.default) visit(f.default, [], inner, ctx);
+        }
+        return visit(node.body, path, inner, ctx);
+      }
+      case "With": visit(node.env, [], scope, ctx); return visit(node.body, path, scope, ctx);
+      case "Assert": visit(node.cond, [], scope, ctx); return visit(node.body, path, scope, ctx);
+      case "If": visit(node.cond, [], scope, ctx); visit(node.consequent, path, scope, ctx); return visit(node.alternate, path, scope, ctx);
+      case "List": for (const it of (node as ListNode).items) visit(it, path, scope, ctx); return;
+      case "Binary":
+        visit(node.left, node.op === "//" || node.op === "++" ? path : [], scope, ctx);
+        return visit(node.right, node.op === "//" || node.op === "++" ? path : [], scope, ctx);
+      case "Unary": return visit(node.expr, [], scope, ctx);
+      case "Select": visit(node.expr, [], scope, ctx); if (node.default) visit(node.default, path, scope, ctx); return;
+      case "HasAttr": return visit(node.expr, [], scope, ctx);
+      case "String":
+        checkString(node, ctx);
+        for (const p of node.parts) if (p.type === "Interpolation") visit(p.expr, [], scope, ctx);
+        return;
+      case "Uri": {
+        for (const m of scanText(node.value, idx.text)) hits.push({ rule: m.rule, start: node.start + m.start, end: node.start + m.end, secrets: [node.value.slice(m.start, m.end)], where: m.label, anchor: "", vars: {}, test: ctx.test });
+        return;
+      }
+      case "Path": for (const p of node.parts) if (p.type === "Interpolation") visit(p.expr, [], scope, ctx); return;
+      case "Call": return visitCall(node, path, scope, ctx);
+      default: return;
+    }
+  };
+
+  const visitCall = (node: Node & { type: "Call" }, path: readonly string[], scope: Scope, ctx: Ctx): void => {
+    const name = calleeName(node.fn);
+    const full = node.fn.type === "Select" ? (refPath(node.fn, null) ?? []).join(".") : (name ?? "");
+    if (name && (DECL.has(name) || DECL.has(full))) return;
+    let inner = ctx;
+    if (name && (TEST_FNS.has(name) || full.includes("testers.") || (name === "import" && node.args[0]?.type === "Path" && /make-test|tests?\//.test(pathText(node.args[0]))))) {
+      inner = { ...ctx, test: true };
+    }
+    checkCall(node, scope, inner);
+    visit(node.fn, [], scope, inner);
+    if (name && WRAP.has(name)) {
+      node.args.forEach((a, i) => visit(a, i === node.args.length - 1 || name === "mkMerge" || name === "recursiveUpdate" ? path : [], scope, inner));
+      return;
+    }
+    if (name && PER_NAME.has(name)) {
+      for (const a of node.args) visit(a, a.type === "Lambda" ? [...path, "*"] : [], scope, inner);
+      return;
+    }
+    for (const a of node.args) visit(a, [], scope, inner);
+  };
+
+  const visitBindings = (bindings: readonly (Binding | Inherit)[], path: readonly string[], scope: Scope, outer: Scope, ctx: Ctx, isLet = false): void => {
+    for (const b of bindings) {
+      if (b.type === "Inherit") {
+        for (const n of b.names) {
+          if (!n.name) continue;
+          const value: Node = b.from ? { type: "Select", expr: b.from, path: [n], default: null, start: n.start, end: n.end } : { type: "Var", name: n.name, start: n.start, end: n.end };
+          checkOption([...path, n.name], value, outer, ctx, n.start, isLet);
+        }
+        if (b.from) visit(b.from, [], outer, ctx);
+        continue;
+      }
+      const names = b.path.map((a) => a.name ?? "*");
+      for (const a of b.path) {
+        if (!a.expr) continue;
+        if (a.expr.type === "String") checkString(a.expr, ctx); // url."https://oauth2:TOKEN@host/".insteadOf
+        else visit(a.expr, [], scope, ctx);
+      }
+      if (names.some((n) => DOC_KEYS.has(n))) continue;
+      const full = [...path, ...names];
+      if (full[0] === "options" || (full[0] === "config" && full[1] === "options")) continue;
+      checkOption(full, b.value, scope, ctx, b.start, isLet);
+      visit(b.value, full, scope, ctx);
+    }
+  };
+
+  const visitSet = (node: AttrSetNode, path: readonly string[], scope: Scope, ctx: Ctx): void => {
+    const inner = node.rec ? bindingScope(node.bindings, scope) : scope;
+    let c = ctx;
+    if (!c.test && node.bindings.some((b) => b.type === "Binding" && b.path[0]?.name === "testScript")) c = { ...ctx, test: true };
+    visitBindings(node.bindings, path, inner, scope, c);
+  };
+
+  visit(root, [], new Scope(null), { test: fileIsTest });
+  return hits;
+}
+

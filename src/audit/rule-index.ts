@@ -1,0 +1,56 @@
+// The enabled rules sorted by what they match, built once per run: option
+// rules indexed by the last segment of their patterns (so a binding only
+// meets the rules that could match it), sinks, calls, path copies, text.
+import type { CallArg, DetectorKind, OptionMatcher, Rule, SinkKind } from "./rule.js";
+import type { CompiledTextRule } from "./text-rules.js";
+
+/** The rules sorted by what they match, in rank order; built once per run. */
+export interface RuleIndex {
+  options: OptionEntry[];
+  /** Option rules by the literal last segment of their patterns; `anyLast` for `*` or regex last segments. */
+  optionsByLast: Map<string, OptionEntry[]>;
+  anyLast: OptionEntry[];
+  sinks: { rule: Rule; sinks: Set<SinkKind>; detectors: Set<DetectorKind> }[];
+  calls: { rule: Rule; fns: Set<string>; accept: (a: CallArg) => boolean }[];
+  paths: { rule: Rule; accept: (text: string) => boolean }[];
+  text: CompiledTextRule[];
+  callNames: Set<string>;
+}
+
+export type SegMatcher = (s: string) => boolean;
+export interface OptionEntry { rule: Rule; m: OptionMatcher; segs: SegMatcher[][]; rank: number }
+
+function compileSeg(s: string): SegMatcher {
+  if (s === "*") return () => true;
+  if (s.startsWith("/") && s.endsWith("/") && s.length > 2) {
+    const re = new RegExp(s.slice(1, -1));
+    return (x) => re.test(x);
+  }
+  return (x) => x === s;
+}
+
+export function indexRules(rules: readonly Rule[], text: CompiledTextRule[]): RuleIndex {
+  const idx: RuleIndex = { options: [], optionsByLast: new Map(), anyLast: [], sinks: [], calls: [], paths: [], text, callNames: new Set() };
+  rules.forEach((rule, rank) => {
+    const m = rule.matcher;
+    if (m.on === "option") {
+      const e: OptionEntry = { rule, m, segs: m.paths.map((p) => p.split(".").map(compileSeg)), rank };
+      idx.options.push(e);
+      const lasts = m.paths.map((p) => p.slice(p.lastIndexOf(".") + 1));
+      if (lasts.some((l) => l === "*" || l.startsWith("/"))) idx.anyLast.push(e);
+      else for (const l of new Set(lasts)) idx.optionsByLast.set(l, [...(idx.optionsByLast.get(l) ?? []), e]);
+    } else if (m.on === "sink") idx.sinks.push({ rule, sinks: new Set(m.sinks), detectors: new Set(m.detectors) });
+    else if (m.on === "call") {
+      idx.calls.push({ rule, fns: new Set(m.functions), accept: (a) => m.accept(a) });
+      for (const f of m.functions) idx.callNames.add(f.slice(f.lastIndexOf(".") + 1));
+    } else if (m.on === "path") idx.paths.push({ rule, accept: (t) => m.accept(t) });
+  });
+  return idx;
+}
+
+/** Whether `path` ends with the compiled segments. */
+export function matchesSuffix(path: readonly string[], segs: readonly SegMatcher[]): boolean {
+  if (segs.length > path.length) return false;
+  for (let i = 1; i <= segs.length; i++) if (!segs[segs.length - i]!(path[path.length - i]!)) return false;
+  return true;
+}

@@ -1,0 +1,40 @@
+// Catalogue row 17: a plaintext file in a secrets directory.
+import { envelopeOf, onlyPublicMaterial } from "../encryption.js";
+import type { Rule } from "../rule.js";
+
+const EXEMPT = /(?:^|\/)(?:\.gitattributes|\.gitignore|\.gitkeep|\.keep|\.sops\.ya?ml|README[^/]*|LICENSE[^/]*|[^/]*\.(?:nix|md|pub|crt|cert|txt\.pub|lock))$/i;
+
+export const secretsDirPlaintext: Rule = {
+  id: "secrets-dir-plaintext",
+  severity: "high",
+  title: "plaintext file in a secrets directory",
+  description:
+    "A file under secrets/ (or a configured secrets directory) that is neither age, sops nor PGP ciphertext, nor only public keys. It is in git, and in the " +
+    "store when the repository is a flake (the whole source tree is copied).",
+  hint: "nixsec add NAME --host HOST --from-file THAT-FILE (writes secrets/NAME.age), then git rm the plaintext and rotate the value (it is in git history)",
+  catalogue: [16, 17],
+  matcher: {
+    on: "file",
+    applies: (path, inSecretsDir) => inSecretsDir && !EXEMPT.test(path),
+    check: (f) => {
+      if (f.bytes.length === 0) return [];
+      if (envelopeOf(f.bytes, f.text) !== null) return [];
+      if (f.text !== null && onlyPublicMaterial(f.text)) return [];
+      const firstLine = f.text ? f.text.search(/\r?\n|$/) : 0;
+      return [{ start: 0, end: Math.max(firstLine, 0), detail: `${f.path} is not encrypted${f.text === null ? " (binary)" : ""}`, secret: { start: 0, end: Math.max(firstLine, 0) } }];
+    },
+  },
+  examples: {
+    leaks: [
+      { path: "secrets/grafana-admin", text: "Grafana-Admin-Pw-9\n" },
+      { path: "hosts/nas/secrets/luks.key", text: "\u0000\u0001\u00ffbinary-key-material" },
+      { path: "secrets/app.env", text: "DB_PASSWORD=Cobalt-Finch-3\n" },
+    ],
+    safe: [
+      { path: "secrets/grafana-admin.age", text: "-----BEGIN AGE ENCRYPTED FILE-----\nYWdlLWVuY3J5cHRpb24ub3JnL3YxCg==\n-----END AGE ENCRYPTED FILE-----\n" },
+      { path: "secrets/secrets.nix", text: "{ \"a.age\".publicKeys = [ ]; }\n" },
+      { path: "secrets/recipients.txt", text: "# admins\nage1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\n" },
+      { path: "secrets/host.pub", text: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGvqZYlyhJaUXS8FJzEVosV4Lw1IFQUEujLNJ+qgZnWV\n" },
+    ],
+  },
+};
