@@ -13,14 +13,21 @@ export interface TmuxSession {
 }
 
 let counter = 0;
+// One tmux server per test process: test files run in parallel, and a shared
+// server that exits when its last session ends races with a new session.
+const SOCKET = `nixsec-test-${process.pid}`;
 
 export function startInTmux(cmd: string, opts: { cwd: string; env: Record<string, string>; dir: string }): TmuxSession {
   const name = `nixsec-test-${process.pid}-${counter++}`;
   const codeFile = path.join(opts.dir, `${name}.code`);
   const envs = Object.entries(opts.env).map(([k, v]) => `${k}='${v.replace(/'/g, "'\\''")}'`).join(" ");
   const script = `cd '${opts.cwd}' && env -i PATH="$PATH" TERM=xterm ${envs} ${cmd}; echo $? > '${codeFile}'; sleep 30`;
-  execFileSync("tmux", ["new-session", "-d", "-s", name, "-x", "120", "-y", "30", "sh", "-c", script]);
-  const tmux = (...args: string[]) => execFileSync("tmux", args, { encoding: "utf8" });
+  const tmux = (...args: string[]) => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });
+  try {
+    tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "30", "sh", "-c", script);
+  } catch {
+    tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "30", "sh", "-c", script); // the server was just exiting
+  }
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   return {
     send: (...keys) => void tmux("send-keys", "-t", name, ...keys),
