@@ -143,10 +143,16 @@ function registerStoreCommands(program: Command, io: Io): void {
       .addHelpText("after", examples([`nixsec ${kind} set-key ${kind === "host" ? "hannibal --key-file hannibal.pub" : "alice --key age1…"}`]))
       .action(async (name, opts) => (await import("./commands/principals.js")).principalSetKey(io, kind, name, opts));
     storeOptions(group.command("rm").argument("<name>").description(`remove a${kind === "admin" ? "n admin" : " host"} and re-encrypt what it could read`))
-      .option("--force", "also remove the host from the secrets that list it")
+      .option("--force", kind === "host" ? "also remove the host from the secrets that list it" : "remove the admin even if it is your own key")
       .option("--no-rekey", "only change the manifest")
       .addHelpText("after", examples([`nixsec ${kind} rm ${kind === "host" ? "oldbox --force" : "bob"}`]))
       .action(async (name, opts) => (await import("./commands/principals.js")).principalRm(io, kind, name, opts));
+    if (kind === "admin") {
+      keyOpts(group.command("rotate").argument("[name]", "the admin (default: the one whose key you decrypt with)").description("give an admin a new key (generated unless --key), re-encrypt every secret, retire the old key"))
+        .option("--key-out <file>", "where to create the new key (default: ~/.config/nixsec/keys/REPO-NAME-DATE.key)")
+        .addHelpText("after", examples(["nixsec admin rotate", "nixsec admin rotate alice --key-out ~/keys/nixsec-2027.key", "nixsec admin rotate alice --key-file ~/.ssh/id_ed25519.pub -i old.key -i ~/.ssh/id_ed25519"]))
+        .action(async (name, opts) => (await import("./commands/principals.js")).adminRotate(io, name, opts));
+    }
     storeOptions(group.command("list").description(`list ${kind}s`))
       .option("--json", "print JSON")
       .addHelpText("after", examples([`nixsec ${kind} list --json`]))

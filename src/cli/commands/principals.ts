@@ -1,13 +1,20 @@
 // `nixsec admin …` and `nixsec host …`: who can read the store. A change of
-// readers re-encrypts the secrets they read, so no file stays readable by a
-// removed key or unreadable by a new one.
+// readers runs the rekey it implies (see rekey.ts): exactly the files whose
+// readers changed are re-encrypted, unless --no-rekey.
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
 import { NixsecError } from "../../errors.js";
-import { parseRecipient } from "../../crypto/index.js";
-import { addAdmin, addHost, removeAdmin, removeHost, saveManifest, setAdminKey, setHostKey, type Manifest } from "../../manifest/index.js";
-import { readSecretValue, storeOf, writeSecretValue, type Store } from "../../store/store.js";
-import { adminIdentities, keyFromFlags, openCliStore, type StoreOptions } from "../context.js";
+import { generateAgeKey, parseIdentityFile, parseRecipient, type LoadedIdentity } from "../../crypto/index.js";
+import { addAdmin, addHost, removeAdmin, removeHost, setAdminKey, setHostKey, type Manifest } from "../../manifest/index.js";
+import { defaultKeyDir, recordIdentity, resolveIdentityPaths } from "../../store/identity.js";
+import { keyIdOf } from "../../store/lock.js";
+import type { Store } from "../../store/store.js";
+import { adminIdentities, configHome, keyFromFlags, openCliStore, type StoreOptions } from "../context.js";
 import type { Io } from "../io.js";
-import { printInfo } from "../output.js";
+import { printInfo, printWarning } from "../output.js";
+import { writeNewSecretFile } from "./age.js";
+import { applyReaderChange, printRotateAdvice } from "./rekey.js";
 
 type Kind = "admin" | "host";
 
@@ -34,17 +41,6 @@ function howToGetHostKey(name: string): string[] {
   ];
 }
 
-/** Re-encrypts `names` to their current readers; the old values come from the admin identity. */
-async function reencrypt(io: Io, before: Store, after: Store, names: string[], opts: StoreOptions): Promise<void> {
-  if (names.length === 0) return;
-  const ids = await adminIdentities(io, before, opts);
-  // Decrypt everything first: a wrong identity fails before anything is written.
-  const values = new Map<string, Uint8Array>();
-  for (const n of names) values.set(n, await readSecretValue(before, n, ids));
-  for (const n of names) await writeSecretValue(after, n, values.get(n)!, ids);
-  printInfo(io, `re-encrypted ${names.length} secret${names.length === 1 ? "" : "s"}: ${names.join(", ")}`);
-}
-
 function secretsOfHost(m: Manifest, host: string): string[] {
   return Object.entries(m.data.secrets).filter(([, s]) => s.hosts.includes(host)).map(([n]) => n).sort();
 }
@@ -58,10 +54,8 @@ export async function principalAdd(io: Io, kind: Kind, name: string, opts: KeyOp
   }
   validateKey(key, opts.key ? "--key" : "--key-file");
   const m = kind === "admin" ? addAdmin(store.manifest, name, key) : addHost(store.manifest, name, key);
-  const after = storeOf(m);
   // A new admin reads every secret; a new host reads none until a secret names it.
-  if (kind === "admin" && opts.rekey !== false) await reencrypt(io, store, after, Object.keys(m.data.secrets).sort(), opts);
-  await saveManifest(m);
+  await applyReaderChange(io, store, m, opts);
   printInfo(io, `added ${kind} ${name}`);
 }
 
@@ -71,18 +65,31 @@ export async function principalSetKey(io: Io, kind: Kind, name: string, opts: Ke
   if (!key) throw new NixsecError(`set-key needs the new key (--key or --key-file)`, { hint: kind === "host" ? howToGetHostKey(name) : "pass --key age1… or --key-file FILE.pub" });
   validateKey(key, opts.key ? "--key" : "--key-file");
   const m = kind === "admin" ? setAdminKey(store.manifest, name, key) : setHostKey(store.manifest, name, key);
-  const affected = kind === "admin" ? Object.keys(m.data.secrets).sort() : secretsOfHost(m, name);
-  if (opts.rekey !== false) await reencrypt(io, store, storeOf(m), affected, opts);
-  await saveManifest(m);
+  await applyReaderChange(io, store, m, opts);
   printInfo(io, `changed the key of ${kind} ${name}`);
+}
+
+/** Names of admins whose key is one of `ids` (the person running nixsec). */
+function adminsOf(store: Store, ids: LoadedIdentity[]): string[] {
+  const mine = new Set(ids.flatMap((i) => (i.recipient ? [keyIdOf(i.recipient)] : [])));
+  return Object.entries(store.manifest.data.admins).filter(([, a]) => mine.has(keyIdOf(a.key))).map(([n]) => n).sort();
 }
 
 export async function principalRm(io: Io, kind: Kind, name: string, opts: KeyOptions & { force?: boolean }): Promise<void> {
   const store = await openCliStore(io, opts);
   const readable = kind === "admin" ? Object.keys(store.manifest.data.secrets).sort() : secretsOfHost(store.manifest, name);
   let m: Manifest;
-  if (kind === "admin") m = removeAdmin(store.manifest, name);
-  else {
+  let ids: LoadedIdentity[] | undefined;
+  if (kind === "admin") {
+    m = removeAdmin(store.manifest, name);
+    if (opts.rekey !== false && readable.length > 0) {
+      ids = await adminIdentities(io, store, opts);
+      const mine = adminsOf(store, ids);
+      if (!opts.force && mine.length === 1 && mine[0] === name) {
+        throw new NixsecError(`${name} is your own admin key: after this you could not decrypt any secret`, { hint: "pass --force to remove it anyway, or run this as another admin" });
+      }
+    }
+  } else {
     if (readable.length > 0 && !opts.force) {
       throw new NixsecError(`host ${name} still reads ${readable.length} secret${readable.length === 1 ? "" : "s"}: ${readable.join(", ")}`, {
         hint: `pass --force to remove it from those secrets too`,
@@ -90,13 +97,89 @@ export async function principalRm(io: Io, kind: Kind, name: string, opts: KeyOpt
     }
     m = removeHost(store.manifest, name, { fromSecrets: true });
   }
-  if (opts.rekey !== false) await reencrypt(io, store, storeOf(m), readable, opts);
-  await saveManifest(m);
+  await applyReaderChange(io, store, m, opts, ids);
   printInfo(io, `removed ${kind} ${name}`);
-  if (readable.length > 0) {
-    // Old ciphertexts stay in git history, readable with the removed key.
-    printInfo(io, `${name} could read ${readable.length} secret${readable.length === 1 ? "" : "s"}; its old copies stay in git history. Rotate their values:`);
-    io.stderr.write(`  nixsec rotate ${readable.join(" ")}\n`);
+  printRotateAdvice(io, store, readable, `${kind} ${name}`);
+}
+
+export interface RotateKeyOptions extends KeyOptions {
+  keyOut?: string;
+}
+
+function newKeyPath(io: Io, store: Store, name: string, opts: RotateKeyOptions): string {
+  if (opts.keyOut) return path.resolve(io.cwd, opts.keyOut);
+  const cfg = configHome(io);
+  if (!cfg) throw new NixsecError("cannot choose where to keep the new admin key (no HOME)", { hint: "pass --key-out FILE (outside the repository)" });
+  const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, "");
+  const base = path.join(defaultKeyDir(cfg), `${path.basename(store.root)}-${name}-${stamp}`);
+  for (let i = 1; ; i++) {
+    const p = i === 1 ? `${base}.key` : `${base}-${i}.key`;
+    if (!existsSync(p)) return p;
+  }
+}
+
+/**
+ * `nixsec admin rotate [NAME]`: a new key for an admin (by default, you),
+ * the old one retired. Every secret is re-encrypted; the new key is checked
+ * to decrypt each new file, and recorded as this repository's identity.
+ */
+export async function adminRotate(io: Io, name: string | undefined, opts: RotateKeyOptions): Promise<void> {
+  const store = await openCliStore(io, opts);
+  const oldIds = await adminIdentities(io, store, opts);
+  const mine = adminsOf(store, oldIds);
+  if (name === undefined) {
+    if (mine.length !== 1) {
+      throw new NixsecError(mine.length === 0 ? "none of your identities is an admin key of this repository" : `your identities are the keys of several admins: ${mine.join(", ")}`, {
+        hint: "name the admin: nixsec admin rotate NAME",
+      });
+    }
+    name = mine[0]!;
+  }
+  if (!store.manifest.data.admins[name]) throw new NixsecError(`no admin named ${JSON.stringify(name)}`, { hint: "`nixsec admin list` shows the admins" });
+  let newKey = keyFromFlags(opts, name);
+  let created: string | undefined;
+  const verify: LoadedIdentity[] = [];
+  if (newKey) {
+    validateKey(newKey, opts.key ? "--key" : "--key-file");
+  } else {
+    if (opts.keyOut && path.resolve(io.cwd, opts.keyOut).startsWith(store.root + path.sep)) {
+      throw new NixsecError(`--key-out ${opts.keyOut} is inside the repository`, { hint: "keep private keys outside the repository" });
+    }
+    created = newKeyPath(io, store, name, opts);
+    const key = await generateAgeKey();
+    await mkdir(path.dirname(created), { recursive: true, mode: 0o700 });
+    writeNewSecretFile(created, `# nixsec admin key of ${name} for ${store.root}\n# public key: ${key.recipient}\n${key.identity}\n`);
+    verify.push(...(await parseIdentityFile(new TextEncoder().encode(key.identity), created)));
+    newKey = key.recipient;
+    printInfo(io, `created the new admin key ${created} (mode 0600); back it up`);
+  }
+  if (keyIdOf(newKey) === keyIdOf(store.manifest.data.admins[name]!.key)) throw new NixsecError(`that is already the key of admin ${name}`, { hint: "give a new key, or omit --key to generate one" });
+  const m = setAdminKey(store.manifest, name, newKey);
+  try {
+    await applyReaderChange(io, store, m, opts, [...oldIds, ...verify]);
+  } catch (err) {
+    if (created && err instanceof NixsecError) err.hints.push(`nothing changed; the unused new key ${created} can be deleted`);
+    throw err;
+  }
+  printInfo(io, `admin ${name} now uses ${newKey.length > 40 ? newKey.slice(0, 40) + "…" : newKey}`);
+  const cfg = configHome(io);
+  if (created && mine.includes(name) && cfg) {
+    const source = safeSource(io, store, opts);
+    await recordIdentity(cfg, store.root, created);
+    printInfo(io, `recorded ${created} as your identity for this repository`);
+    if (source !== "recorded by nixsec init") printWarning(io, `you selected the old key with ${source}; use -i ${created} from now on`);
+  } else if (!created) {
+    printInfo(io, "pass the new private key with -i/--identity from now on");
+  }
+  printRotateAdvice(io, store, Object.keys(store.manifest.data.secrets), `the old key of admin ${name}`, true);
+  printInfo(io, "retire the old key: delete it, or archive it offline");
+}
+
+function safeSource(io: Io, store: Store, opts: StoreOptions): string {
+  try {
+    return resolveIdentityPaths({ flags: opts.identity ?? [], envValue: io.env.NIXSEC_IDENTITY, configHome: configHome(io), repoRoot: store.root })[0]?.source ?? "";
+  } catch {
+    return "";
   }
 }
 
@@ -121,5 +204,8 @@ export async function principalList(io: Io, kind: Kind, opts: KeyOptions): Promi
     io.stdout.write(JSON.stringify(rows, null, 2) + "\n");
     return;
   }
-  for (const r of rows) io.stdout.write(`${r.name}\t${r.type}\t${r.fingerprint ?? r.key}${r.secrets ? `\t${r.secrets.length} secrets` : ""}\n`);
+  for (const r of rows) {
+    const count = r.secrets ? `\t${r.secrets.length} secret${r.secrets.length === 1 ? "" : "s"}` : "";
+    io.stdout.write(`${r.name}\t${r.type}\t${r.fingerprint ?? r.key}${count}\n`);
+  }
 }

@@ -7,8 +7,10 @@ import path from "node:path";
 import { NixsecError } from "../../errors.js";
 import { utf8 } from "../../crypto/bytes.js";
 import { putSecret, removeSecret, saveManifest, type SecretFields } from "../../manifest/index.js";
+import { secretNameProblem } from "../../manifest/names.js";
 import { GENERATE_KINDS, generateValue, type GenerateKind } from "../../store/generate.js";
 import { readSecretValue, secretFile, storeOf, unknownSecret, writeSecretValue, type Store } from "../../store/store.js";
+import { recordRemoval, recordWrite } from "../../store/lock.js";
 import { withEditBuffer } from "../edit-buffer.js";
 import { adminIdentities, openCliStore, type StoreOptions } from "../context.js";
 import { webStream, type Io } from "../io.js";
@@ -80,7 +82,16 @@ async function valueFor(io: Io, store: Store, name: string, opts: AddOptions): P
   return { value: utf8.encode(typed) };
 }
 
+/** A NAME argument that cannot be a secret name, reported as the argument it is. */
+export function checkSecretNameArg(name: string): void {
+  const problem = secretNameProblem(name);
+  if (problem) {
+    throw new NixsecError(`NAME ${JSON.stringify(name)}: ${problem}`, { hint: "secret names are paths like service/key: letters, digits, . _ - in each segment" });
+  }
+}
+
 export async function secretAdd(io: Io, name: string, opts: AddOptions): Promise<void> {
+  checkSecretNameArg(name);
   const store = await openCliStore(io, opts);
   const exists = Object.hasOwn(store.manifest.data.secrets, name);
   if (exists && !opts.force) {
@@ -101,6 +112,7 @@ export async function secretAdd(io: Io, name: string, opts: AddOptions): Promise
   const after = storeOf(m);
   const file = await writeSecretValue(after, name, value);
   await saveManifest(m);
+  await recordWrite(after, name, { valueChanged: new Date() });
   const readers = after.manifest.data.secrets[name]!.hosts;
   printInfo(io, `${exists ? "replaced" : "added"} ${name} → ${path.relative(io.cwd, file) || file} (admins${readers.length ? ` + ${readers.join(", ")}` : " only"})`);
   if (!exists && readers.length === 0) printInfo(io, `no host can read it yet; add one with: nixsec add ${name} --force --host HOST … or edit ${path.basename(store.manifest.path)}`);
@@ -132,6 +144,7 @@ export async function secretEdit(io: Io, name: string, opts: StoreOptions): Prom
     return;
   }
   await writeSecretValue(store, name, edited, ids);
+  await recordWrite(store, name, { valueChanged: new Date() });
   printInfo(io, `updated ${name}`);
 }
 
@@ -199,6 +212,7 @@ export async function secretRm(io: Io, name: string, opts: StoreOptions): Promis
   await saveManifest(m);
   const { rm } = await import("node:fs/promises");
   await rm(file, { force: true });
+  await recordRemoval(store, name);
   printInfo(io, `removed ${name} and ${path.relative(io.cwd, file) || file}`);
   printWarning(io, "its ciphertext stays in git history; rotate the value where it is used if it may have leaked");
 }

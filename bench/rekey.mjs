@@ -1,0 +1,208 @@
+// Benchmark: `nixsec rekey` on 1000 secrets × 20 ssh-ed25519 hosts + 2 admins.
+//   node bench/rekey.mjs [--secrets N] [--loop-files N] [--setup-only]
+// (needs age, age-keygen, ssh-keygen, nix-instantiate, jq)
+//
+// 1. full rekey: `nixsec rekey --all` as a whole CLI process, with the default
+//    thread count and with --jobs 1;
+// 2. the agenix-style loop on the same files, as agenix -r does it: per file,
+//    `nix-instantiate --eval` of the rules file for its keys, `age -d`,
+//    `age -e` to those keys (a bash loop, like agenix's own script);
+// 3. the native X25519 floor: only the X25519 operations a full rekey needs
+//    (per file and recipient: import a random scalar, two DH; per file: one
+//    DH to decrypt and one to check), in one thread, measured in this run;
+// 4. the no-op rekey: in-process planning (manifest already loaded; and with
+//    the manifest load), and the whole `nixsec rekey` CLI process.
+// Prints a Markdown section for bench/README.md.
+import { execFileSync, spawnSync } from "node:child_process";
+import { createPrivateKey, createPublicKey, diffieHellman, randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const work = path.join(root, "bench/.work/rekey");
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const SECRETS = arg("--secrets", 1000);
+const LOOP_FILES = arg("--loop-files", SECRETS);
+const HOSTS = 20;
+
+rmSync(work, { recursive: true, force: true });
+mkdirSync(path.join(work, "keys"), { recursive: true });
+const w = (...p) => path.join(work, ...p);
+
+// The library, bundled as the CLI bundles it.
+writeFileSync(w("lib-entry.ts"), [
+  `export * from ${JSON.stringify(path.join(root, "src/crypto/index.ts"))};`,
+  `export { loadManifest } from ${JSON.stringify(path.join(root, "src/manifest/index.ts"))};`,
+  `export { storeOf, readersOf } from ${JSON.stringify(path.join(root, "src/store/store.ts"))};`,
+  `export { desiredReaders, renderLock, sha256Hex } from ${JSON.stringify(path.join(root, "src/store/lock.ts"))};`,
+  `export { scanStore, planScan } from ${JSON.stringify(path.join(root, "src/store/rekey.ts"))};`,
+].join("\n"));
+await build({ entryPoints: [w("lib-entry.ts")], outfile: w("lib.mjs"), bundle: true, platform: "node", format: "esm", logLevel: "warning",
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
+execFileSync("node", [path.join(root, "scripts/build.mjs")], { cwd: root });
+const lib = await import(w("lib.mjs"));
+const nixsec = path.join(root, "bin/nixsec.js");
+
+// Keys: 20 ssh-ed25519 hosts, 2 age admins.
+for (let i = 0; i < HOSTS; i++) execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@host${i}`, "-f", w("keys", `host${i}`)]);
+const hostKeys = Array.from({ length: HOSTS }, (_, i) => readFileSync(w("keys", `host${i}.pub`), "utf8").trim());
+for (const a of ["admin1", "admin2"]) execFileSync("age-keygen", ["-o", w("keys", `${a}.key`)], { stdio: "ignore" });
+const adminKeys = ["admin1", "admin2"].map((a) => execFileSync("age-keygen", ["-y", w("keys", `${a}.key`)], { encoding: "utf8" }).trim());
+
+// The store: manifest, files, lock; and the same readers as an agenix rules file.
+const names = Array.from({ length: SECRETS }, (_, i) => `svc${String(i).padStart(4, "0")}/token`);
+let yaml = `version: 1\nadmins:\n  admin1:\n    key: "${adminKeys[0]}"\n  admin2:\n    key: "${adminKeys[1]}"\nhosts:\n`;
+hostKeys.forEach((k, i) => (yaml += `  host${i}:\n    key: "${k}"\n`));
+yaml += "secrets:\n";
+for (const n of names) yaml += `  ${n}:\n    hosts: [${hostKeys.map((_, i) => `host${i}`).join(", ")}]\n`;
+writeFileSync(w("nixsec.yaml"), yaml);
+let rules = `let\n  admin1 = "${adminKeys[0]}";\n  admin2 = "${adminKeys[1]}";\n`;
+hostKeys.forEach((k, i) => (rules += `  host${i} = "${k}";\n`));
+rules += `  hosts = [ ${hostKeys.map((_, i) => `host${i}`).join(" ")} ];\nin {\n`;
+for (const n of names) rules += `  "${n}.age".publicKeys = [ admin1 admin2 ] ++ hosts;\n`;
+mkdirSync(w("secrets"), { recursive: true });
+writeFileSync(w("secrets", "secrets.nix"), rules + "}\n");
+
+const store = lib.storeOf(await lib.loadManifest(w("nixsec.yaml")));
+const recipients = lib.readersOf(store, names[0]).map((r) => lib.parseRecipient(r.key));
+const entries = [];
+const t0 = performance.now();
+for (const n of names) {
+  const ct = await lib.encryptBytes(randomBytes(24), recipients);
+  mkdirSync(path.dirname(w("secrets", `${n}.age`)), { recursive: true });
+  writeFileSync(w("secrets", `${n}.age`), ct);
+  entries.push({ secret: n, sha256: lib.sha256Hex(ct), ...lib.desiredReaders(store, n) });
+}
+writeFileSync(w("secrets", "nixsec.lock"), lib.renderLock(entries));
+console.error(`set-up: ${SECRETS} files in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+function wall(cmd, args, opts = {}) {
+  const t = performance.now();
+  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 28, ...opts });
+  const s = (performance.now() - t) / 1000;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
+  return { s, out: r.stdout, err: r.stderr };
+}
+const cli = (...a) => wall("node", [nixsec, ...a, "--dir", work], { env: { ...process.env, HOME: w("home"), NO_COLOR: "1" } });
+const adminArgs = ["-i", w("keys", "admin1.key")];
+function assertNoop() {
+  const plan = JSON.parse(cli("rekey", "--dry-run", "--json").out);
+  if (plan.rekey.length || plan.lockOnly.length) throw new Error("a rekey left work behind");
+}
+
+if (process.argv.includes("--setup-only")) {
+  console.log(work); // a fresh store to experiment with; removed by the next run
+  process.exit(0);
+}
+
+// 4. no-op first (the store is fresh).
+const noopPlan = [];
+const noopWithLoad = [];
+for (let i = 0; i < 7; i++) {
+  const a = performance.now();
+  const s = lib.storeOf(await lib.loadManifest(w("nixsec.yaml")));
+  const b = performance.now();
+  const plan = lib.planScan(lib.scanStore(s));
+  const c = performance.now();
+  if (plan.rekey.length) throw new Error("no-op plan is not empty");
+  noopPlan.push(c - b);
+  noopWithLoad.push(c - a);
+}
+const noopCli = median(Array.from({ length: 7 }, () => cli("rekey").s));
+const startup = median(Array.from({ length: 7 }, () => wall("node", [nixsec, "--version"]).s));
+
+// 1. full rekeys through the CLI, alternating, 3 of each (medians; the machine may be shared).
+const loadStart = os.loadavg()[0];
+const runsDefault = [];
+const runsOne = [];
+let threads = "1";
+for (let i = 0; i < 3; i++) {
+  const d = cli("rekey", "--all", ...adminArgs);
+  threads = /\((\d+) threads\)/.exec(d.err)?.[1] ?? "1";
+  runsDefault.push(d.s);
+  assertNoop();
+  runsOne.push(cli("rekey", "--all", "--jobs", "1", ...adminArgs).s);
+  assertNoop();
+}
+const fullDefault = { s: median(runsDefault) };
+const fullOne = { s: median(runsOne) };
+
+// 3. the X25519 floor.
+const b64 = (x) => Buffer.from(x).toString("base64url");
+const UNUSED_X = b64(Buffer.alloc(32));
+const base = createPublicKey({ key: { kty: "OKP", crv: "X25519", x: b64(Buffer.from([9, ...Array(31).fill(0)])) }, format: "jwk" });
+const peers = Array.from({ length: HOSTS + 2 }, () => createPublicKey({ key: { kty: "OKP", crv: "X25519", x: b64(randomBytes(32)) }, format: "jwk" }));
+const adminScalar = createPrivateKey({ key: { kty: "OKP", crv: "X25519", d: b64(randomBytes(32)), x: UNUSED_X }, format: "jwk" });
+function floorRun() {
+  const f0 = performance.now();
+  for (let f = 0; f < SECRETS; f++) {
+    for (const p of peers) {
+      const e = createPrivateKey({ key: { kty: "OKP", crv: "X25519", d: b64(randomBytes(32)), x: UNUSED_X }, format: "jwk" });
+      diffieHellman({ privateKey: e, publicKey: base });
+      diffieHellman({ privateKey: e, publicKey: p });
+    }
+    for (let k = 0; k < 2; k++) {
+      const share = createPublicKey({ key: { kty: "OKP", crv: "X25519", x: b64(randomBytes(32)) }, format: "jwk" });
+      diffieHellman({ privateKey: adminScalar, publicKey: share });
+    }
+  }
+  return (performance.now() - f0) / 1000;
+}
+const floor = median([floorRun(), floorRun(), floorRun()]);
+
+// 2. the agenix-style loop (a copy of the files, so both runs start alike).
+const loopNames = names.slice(0, LOOP_FILES);
+writeFileSync(w("loop.sh"), `#!/usr/bin/env bash
+# agenix -r, reduced to its per-file work (pkgs/agenix.sh: edit with EDITOR=:)
+set -euo pipefail
+cd "${work}/secrets"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+while read -r f; do
+  keys=$(nix-instantiate --json --eval --strict -E "(let rules = import ./secrets.nix; in rules.\\"$f\\".publicKeys)" | jq -r '.[]')
+  age -d -i "${w("keys", "admin1.key")}" -o "$tmp/plain" "$f"
+  args=()
+  while IFS= read -r k; do args+=(-r "$k"); done <<< "$keys"
+  age -e "\${args[@]}" -o "$tmp/new" "$tmp/plain"
+  mv "$tmp/new" "$f"
+  rm -f "$tmp/plain"
+done
+`, { mode: 0o755 });
+const loop = wall("bash", [w("loop.sh")], { input: loopNames.map((n) => `${n}.age`).join("\n") + "\n" });
+const loopFull = (loop.s * SECRETS) / loopNames.length;
+// The loop's files still decrypt for a host (sanity).
+execFileSync("age", ["-d", "-i", w("keys", "host7"), w("secrets", `${loopNames[0]}.age`)]);
+
+const cpu = os.cpus()[0]?.model ?? "?";
+const ageVersion = execFileSync("age", ["--version"], { encoding: "utf8" }).trim();
+const fmt = (s) => (s < 1 ? `${(s * 1000).toFixed(0)} ms` : `${s.toFixed(2)} s`);
+const out = [];
+out.push(`## Rekey (\`node bench/rekey.mjs\`)`, "");
+out.push(`Run ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpu}, Node ${process.version}, Go age ${ageVersion}; load average ${loadStart.toFixed(2)} at the start of the rekeys, ${os.loadavg()[0].toFixed(2)} at the end (the machine was shared).`, "");
+out.push(`${SECRETS} secrets, each readable by 2 age admins and the same ${HOSTS} ssh-ed25519 hosts (${HOSTS + 2} stanzas per file).`, "");
+out.push("| run | wall time | per file | vs agenix-style loop |", "|---|---|---|---|");
+out.push(`| agenix-style loop${LOOP_FILES < SECRETS ? ` (${LOOP_FILES} files, scaled ×${(SECRETS / LOOP_FILES).toFixed(1)})` : ""} | ${fmt(loopFull)} | ${(loopFull * 1000 / SECRETS).toFixed(1)} ms | 1× |`);
+const range = (xs) => `${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}`;
+out.push(`| \`nixsec rekey --all\` (${threads} encryption threads), median of 3 (${range(runsDefault)}) | ${fmt(fullDefault.s)} | ${(fullDefault.s * 1000 / SECRETS).toFixed(2)} ms | ${(loopFull / fullDefault.s).toFixed(1)}× faster |`);
+out.push(`| \`nixsec rekey --all --jobs 1\`, median of 3 (${range(runsOne)}) | ${fmt(fullOne.s)} | ${(fullOne.s * 1000 / SECRETS).toFixed(2)} ms | ${(loopFull / fullOne.s).toFixed(1)}× faster |`);
+out.push(`| native X25519 floor, one thread, median of 3 (${SECRETS * (HOSTS + 2) * 2 + SECRETS * 2} DH + ${SECRETS * (HOSTS + 2) + SECRETS * 2} key imports) | ${fmt(floor)} | ${(floor * 1000 / SECRETS).toFixed(2)} ms | |`);
+out.push("");
+out.push(`Full rekey against the floor: ${(fullDefault.s / floor).toFixed(2)}× (default threads), ${(fullOne.s / floor).toFixed(2)}× (one thread). Both CLI runs include process start-up, the manifest load, decrypting every file with the admin key, checking every new file decrypts, and atomic writes with fsync.`, "");
+out.push("No-op rekey (nothing to do, nothing written):", "");
+out.push("| measure | median of 7 |", "|---|---|");
+out.push(`| in-process planning: read lock, read and hash ${SECRETS} files, parse headers, plan | ${fmt(median(noopPlan) / 1000)} |`);
+out.push(`| in-process, including loading nixsec.yaml (${(Buffer.byteLength(yaml) / 1024).toFixed(0)} KiB) | ${fmt(median(noopWithLoad) / 1000)} |`);
+out.push(`| whole \`nixsec rekey\` process | ${fmt(noopCli)} |`);
+out.push(`| \`nixsec --version\` process (start-up alone) | ${fmt(startup)} |`);
+console.log(out.join("\n"));
+rmSync(work, { recursive: true, force: true });
