@@ -9,7 +9,7 @@
           file = ../secrets/withinbot/env.age;
           format = "env";
           group = null;
-          hash = "sha256-3caaPJY/MI/wF9G9AruUIB8uhmX2DnG6jSQAA/ypqDg=";
+          hash = "sha256-TRgBkMlrZSKUkiv5qp9DUyVyOAbXZpLKlIZLiMIM0pQ=";
           mode = "0400";
           owner = "withinbot";
           wire = [
@@ -27,7 +27,7 @@
           file = ../secrets/withings/oauthClientId.age;
           format = "text";
           group = null;
-          hash = "sha256-CJ7M3wngJTRKHkDhmCY+TVk7eZ6r0htxCdI6qerUSfA=";
+          hash = "sha256-IgNLBRVtNqg9IjVKk39hSVHpndMhuwSRDEB32YnnItg=";
           mode = "0400";
           owner = "withings-weights";
           wire = [
@@ -41,7 +41,7 @@
           file = ../secrets/withings/oauthClientSecret.age;
           format = "text";
           group = null;
-          hash = "sha256-rN6LyGa0pCzA4QUp4aHBQS817JRvWPbDQLzdmjeeZAU=";
+          hash = "sha256-qXzfmyU5CXfveLKtvrlU6EggXePsryfNnzHOUhu5r1I=";
           mode = "0400";
           owner = "withings-weights";
           wire = [
@@ -59,7 +59,7 @@
           file = ../secrets/disk/unlockLocal.age;
           format = "binary";
           group = null;
-          hash = "sha256-cSGoFfRxciz/6lObK57DZ+GhPFceHxjwoDw2TGb0CYY=";
+          hash = "sha256-77hO63Sjm0n2YUxNgIqtoVdQg5ZVE8vyPMwoNanvP/I=";
           mode = "0400";
           owner = "root";
           wire = [
@@ -78,7 +78,7 @@
           file = ../secrets/samba/alice.age;
           format = "text";
           group = null;
-          hash = "sha256-P/qOXCEvemmL5MWLADIQtZQc7sfPbws1oCkunV+8AXc=";
+          hash = "sha256-MN2ripMfAGjIP/iR3qnvPpwvhdsCQKgbGC7gGaGcv8M=";
           mode = "0400";
           owner = "root";
           wire = [
@@ -92,7 +92,7 @@
           file = ../secrets/samba/bob.age;
           format = "text";
           group = null;
-          hash = "sha256-BlLoyOaE0isr4SozL39wniIL7pFHvTqZh9ZnRKqedsc=";
+          hash = "sha256-GhYF8k9w9ifJJ7VBzLVIFsBQsJLCNOIACatSjh5MYuQ=";
           mode = "0400";
           owner = "root";
           wire = [
@@ -106,7 +106,7 @@
           file = ../secrets/users/alice/hashedPassword.age;
           format = "text";
           group = null;
-          hash = "sha256-1jxsKfw/6PlSHTjekw8b56IP/VaVUlGqLXRA+QT/UF8=";
+          hash = "sha256-1RChuilz4aytxsMgD4m5TwkdZ2OCuTDQChM0gJXk238=";
           mode = "0400";
           owner = "root";
           wire = [

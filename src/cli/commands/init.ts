@@ -88,7 +88,7 @@ export async function init(io: Io, opts: InitOptions): Promise<void> {
   parseManifest(text, manifestPath); // validate the admin name, key and secretsDir before writing
   await mkdir(path.join(root, secretsDir), { recursive: true });
   const attrs = path.join(root, secretsDir, ".gitattributes");
-  if (!existsSync(attrs)) await writeFileAtomic(attrs, "# age files are binary: no text diffs or merges\n*.age binary\n", 0o644);
+  if (!existsSync(attrs)) await writeFileAtomic(attrs, "# age files are binary: no text diffs or merges\n*.age binary\n# the lock has one line per secret; a union merge keeps both sides (nixsec resolves duplicates)\nnixsec.lock merge=union\n", 0o644);
   await writeFileAtomic(manifestPath, text, 0o644);
   if (cfg) await recordIdentity(cfg, root, identityPath);
   printInfo(io, `wrote ${path.relative(io.cwd, manifestPath) || MANIFEST_FILE} with admin ${admin} (${publicKey.slice(0, 24)}…)`);
