@@ -38,7 +38,7 @@ hosts: {}
 secrets: {}
 YAML
 mkdir -p secrets
-printf '# age files are binary: no text diffs or merges\n*.age binary\n' > secrets/.gitattributes
+printf '# age files are binary: no text diffs or merges\n*.age binary\n# the lock has one line per secret; a union merge keeps both sides (nixsec resolves duplicates)\nnixsec.lock merge=union\n' > secrets/.gitattributes
 export NIXSEC_IDENTITY=$PWD/examples/keys/demo-admin.key
 for host in hannibal storage2 chrysalis; do nixsec host add "$host" --key-file "examples/keys/${host}_ssh_host_ed25519_key.pub"; done
 
