@@ -8,7 +8,7 @@ import { armorEncoder, decodeArmor, looksArmored } from "./armor.js";
 import { concatBytes, encodeB64NoPad, equalBytes, wipe } from "./bytes.js";
 import { AgeError } from "./errors.js";
 import { encodeHeaderNoMac, findHeaderEnd, parseAgeHeader } from "./header.js";
-import { decryptPayload, encryptPayload } from "./stream.js";
+import { decryptPayload, decryptPayloadBytes, encryptPayload, encryptPayloadBytes } from "./stream.js";
 import { TypageIdentity, type LoadedIdentity, type ParsedRecipient } from "./keys.js";
 import { hkdfSha256 } from "./x25519.js";
 
@@ -49,21 +49,32 @@ async function encryptRaw(input: ReadableStream<Uint8Array>, recipients: ParsedR
     for (const r of recipients) e.addRecipient(r.recipient);
     return e.encrypt(input);
   }
+  const { head, payloadKey } = await headerFor(recipients as Array<ParsedRecipient & { recipient: Recipient }>);
+  return prepend(head, input.pipeThrough(encryptPayload(payloadKey)));
+}
+
+/** Encrypts bytes in memory (secrets are small), without streams on the common path. */
+export async function encryptBytes(plaintext: Uint8Array, recipients: ParsedRecipient[], opts: EncryptOptions = {}): Promise<Uint8Array> {
+  if (opts.armor || recipients.some((r) => typeof r.recipient === "string")) {
+    return readAll(await encryptStream(streamOf(plaintext), recipients, opts));
+  }
+  if (recipients.length === 0) throw new AgeError("key", "no recipients given");
+  const { head, payloadKey } = await headerFor(recipients as Array<ParsedRecipient & { recipient: Recipient }>);
+  return concatBytes(head, encryptPayloadBytes(payloadKey, plaintext));
+}
+
+/** A fresh file key wrapped for each recipient: the header, the nonce, and the payload key. */
+async function headerFor(recipients: Array<{ recipient: Recipient }>): Promise<{ head: Uint8Array; payloadKey: Uint8Array }> {
   const fileKey = new Uint8Array(randomBytes(16));
   const stanzas: Stanza[] = [];
-  for (const r of recipients) stanzas.push(...(await (r.recipient as Recipient).wrapFileKey(fileKey)));
+  for (const r of recipients) stanzas.push(...(await r.recipient.wrapFileKey(fileKey)));
   const headerNoMac = encodeHeaderNoMac(stanzas);
   const mac = createHmac("sha256", hkdfSha256(fileKey, new Uint8Array(0), "header")).update(headerNoMac).digest();
   const nonce = new Uint8Array(randomBytes(NONCE_SIZE));
   const head = concatBytes(headerNoMac, new Uint8Array(Buffer.from(" " + encodeB64NoPad(new Uint8Array(mac)) + "\n")), nonce);
   const payloadKey = hkdfSha256(fileKey, nonce, "payload");
   wipe(fileKey);
-  return prepend(head, input.pipeThrough(encryptPayload(payloadKey)));
-}
-
-/** Encrypts bytes in memory (secrets are small). */
-export async function encryptBytes(plaintext: Uint8Array, recipients: ParsedRecipient[], opts: EncryptOptions = {}): Promise<Uint8Array> {
-  return readAll(await encryptStream(streamOf(plaintext), recipients, opts));
+  return { head, payloadKey };
 }
 
 /** Encrypts a stream with bounded memory (one 64 KiB chunk at a time). */
@@ -101,9 +112,19 @@ async function unwrapFileKey(header: Uint8Array, identities: LoadedIdentity[]): 
   return fileKey;
 }
 
-/** Decrypts a whole file in memory; throws AgeError with the failure kind. */
+/** Decrypts a whole file in memory; throws AgeError with the failure kind. All or nothing. */
 export async function decryptBytes(file: Uint8Array, identities: LoadedIdentity[]): Promise<Uint8Array> {
-  return readAll(await decryptStream(streamOf(file), identities));
+  const bin = looksArmored(file) ? decodeArmor(file) : file;
+  const headerEnd = findHeaderEnd(bin);
+  if (headerEnd < 0) {
+    parseAgeHeader(bin); // throws the precise header error
+    throw new AgeError("header", "invalid age header: unexpected end of header");
+  }
+  const fileKey = await unwrapFileKey(bin, identities);
+  if (bin.length < headerEnd + NONCE_SIZE) throw new AgeError("header", "invalid age file: missing payload nonce");
+  const payloadKey = hkdfSha256(fileKey, bin.subarray(headerEnd, headerEnd + NONCE_SIZE), "payload");
+  wipe(fileKey);
+  return decryptPayloadBytes(payloadKey, bin.subarray(headerEnd + NONCE_SIZE));
 }
 
 /**

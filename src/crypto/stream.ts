@@ -115,3 +115,46 @@ export function decryptPayload(key: Uint8Array, source: ReadableStreamDefaultRea
     },
   });
 }
+
+/** encryptPayload for a buffer in memory: the same chunks, without streams. */
+export function encryptPayloadBytes(key: Uint8Array, plain: Uint8Array): Uint8Array {
+  const parts: Buffer[] = [];
+  let counter = 0;
+  let off = 0;
+  do {
+    const end = Math.min(off + CHUNK_SIZE, plain.length);
+    parts.push(seal(key, counter++, end === plain.length, plain.subarray(off, end)));
+    off = end;
+  } while (off < plain.length);
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+/**
+ * decryptPayload for a buffer in memory, with the same rules; all or
+ * nothing, since a caller of the in-memory API gets no partial plaintext.
+ */
+export function decryptPayloadBytes(key: Uint8Array, enc: Uint8Array): Uint8Array {
+  const parts: Buffer[] = [];
+  let counter = 0;
+  let off = 0;
+  if (enc.length === 0) throw payloadFail("the file is truncated (no final chunk)");
+  while (off < enc.length) {
+    const remaining = enc.length - off;
+    const chunk = enc.subarray(off, off + Math.min(remaining, ENC_CHUNK_SIZE));
+    off += chunk.length;
+    const atEof = off === enc.length;
+    let last = atEof && chunk.length < ENC_CHUNK_SIZE;
+    if (last && counter > 0 && chunk.length === TAG_SIZE) throw payloadFail("last chunk is empty");
+    let out = open(key, counter, last, chunk);
+    if (out === null && !last) {
+      last = true;
+      out = open(key, counter, true, chunk);
+    }
+    if (out === null) throw payloadFail("a chunk failed to authenticate");
+    counter++;
+    parts.push(out);
+    if (last && !atEof) throw payloadFail("trailing data after the end of the file");
+    if (!last && atEof) throw payloadFail("the file is truncated (no final chunk)");
+  }
+  return new Uint8Array(Buffer.concat(parts));
+}

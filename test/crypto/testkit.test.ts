@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { AgeError, decryptStream, parseIdentityLine, passphraseIdentity, streamOf, type LoadedIdentity } from "../../src/crypto/index.js";
+import { AgeError, decryptBytes, decryptStream, parseIdentityLine, passphraseIdentity, streamOf, type LoadedIdentity } from "../../src/crypto/index.js";
 import { interopDir } from "../helpers/tools.js";
 import { parseVector, type Vector } from "../helpers/age-vectors.js";
 import * as cctv from "cctv-age";
@@ -65,6 +65,25 @@ describe("cctv-age npm vectors (full C2SP set)", () => {
       expect(outcome).toBe(v.expect === "success" ? "success" : KIND_OF_EXPECT[v.expect]);
       if (v.payload !== undefined) expect(createHash("sha256").update(released).digest("hex")).toBe(v.payload);
       else expect(released.length).toBe(0);
+    });
+  }
+});
+
+// The in-memory API takes another code path (no streams): same outcomes, and
+// all or nothing, so a failure releases no plaintext at all.
+describe("C2SP vectors through decryptBytes", () => {
+  for (const v of [...vectors, ...full]) {
+    it(`${v.name} → ${v.expect}`, async () => {
+      const ids: LoadedIdentity[] = [...v.identities.map((s) => parseIdentityLine(s, "vector")), ...v.passphrases.map(passphraseIdentity)];
+      const outcome = await decryptBytes(v.file, ids).then(
+        (out) => ({ kind: "success", out }),
+        (err: unknown) => {
+          if (!(err instanceof AgeError)) throw err;
+          return { kind: err.kind, out: undefined };
+        },
+      );
+      expect(outcome.kind).toBe(v.expect === "success" ? "success" : KIND_OF_EXPECT[v.expect]);
+      if (outcome.out) expect(createHash("sha256").update(outcome.out).digest("hex")).toBe(v.payload);
     });
   }
 });
