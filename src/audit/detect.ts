@@ -18,6 +18,8 @@ export interface DetectEnv {
   index: RuleIndex;
   /** Enabled file rules, in rank order. */
   fileRules: readonly Rule[];
+  /** Enabled file rules that run only on files tracked by git (in addition to the usual scan). */
+  trackedRules: readonly Rule[];
   /** Rank of each enabled rule (its position in rules/index.ts). */
   rank: ReadonlyMap<Rule, number>;
   parseError: Rule | null;
@@ -56,7 +58,7 @@ export function isTestPath(path: string): boolean {
   return /(?:^|\/)(?:tests|checks)\//.test(path);
 }
 
-function fillHint(hint: string, vars: HintVars): string {
+export function fillHint(hint: string, vars: HintVars): string {
   return hint.replace(/\{(option|fileOption|secret|user|unit)\}/g, (_, k: keyof HintVars) => {
     const v = vars[k];
     if (v) return v;
@@ -87,10 +89,12 @@ export function detectFile(path: string, content: Uint8Array | string, env: Dete
   const text = typeof content === "string" ? content : binary ? null : td.decode(content);
   const secretsDir = inSecretsDir(path, env.repo.secretsDirs);
   const hits: Hit[] = [];
+  const tracked = env.repo.tracked ? env.repo.tracked.has(path) : null;
   const applying = env.fileRules.filter((r) => r.matcher.on === "file" && r.matcher.applies(path, secretsDir));
-  if (applying.length > 0) {
-    const facts: FileFacts = { path, bytes: bytes ?? new TextEncoder().encode(content as string), text, inSecretsDir: secretsDir, hasFlake: env.repo.hasFlake };
-    for (const r of applying) {
+  const extra = tracked && text !== null ? env.trackedRules.filter((r) => r.matcher.on === "file" && r.matcher.applies(path, secretsDir)) : [];
+  if (applying.length > 0 || extra.length > 0) {
+    const facts: FileFacts = { path, bytes: bytes ?? new TextEncoder().encode(content as string), text, inSecretsDir: secretsDir, hasFlake: env.repo.hasFlake, tracked };
+    for (const r of [...applying, ...extra]) {
       if (r.matcher.on !== "file") continue;
       for (const h of r.matcher.check(facts)) {
         const secret = h.secret ?? { start: h.start, end: h.end };

@@ -12,7 +12,7 @@ import { type Folded, Scope, bindingScope, calleeName, concat, fold, hole, pathL
 import type { Hit, HintVars } from "./hit.js";
 import { literalOffset, sourceSpan } from "./locate.js";
 import type { CallArg, DetectorKind, Rule, SinkKind } from "./rule.js";
-import { type RuleIndex, matchesSuffix } from "./rule-index.js";
+import { type RuleIndex, type SegMatcher, candidatesFor, matchesSuffix } from "./rule-index.js";
 import { SINK_WHERE, type Sink, hintVars, optionPath, quotePath, sinkAt } from "./sinks.js";
 import { scanText } from "./text-rules.js";
 import { isSecretName, isSecretPathText } from "./words.js";
@@ -34,6 +34,21 @@ const DOC_KEYS = new Set(["description", "longDescription", "example", "defaultT
 const TEST_FNS = new Set(["nixosTest", "runNixOSTest", "makeTest", "makeTestPython", "runTest", "nixosTestDriver"]);
 const WRITERS = new Set(["writeText", "writeTextDir", "writeScript", "writeScriptBin", "writeShellScript", "writeShellScriptBin", "toFile",
   "runCommand", "runCommandLocal", "runCommandNoCC", "runCommandCC", "writeTextFile", "writeShellApplication", "writeCBin", "substituteAll"]);
+
+const EMPTY: readonly string[] = [];
+
+/** `lib.mkIf`, `pkgs.writers.writeBash`: the dotted name of a callee written as a selection (`*` for dynamic parts). */
+function dottedName(fn: Node & { type: "Select" }): string {
+  let s = fn.expr.type === "Var" ? fn.expr.name : fn.expr.type === "Select" ? dottedName(fn.expr) : "";
+  for (const a of fn.path) s += "." + (a.name ?? "*");
+  return s;
+}
+
+/** Whether `path` ends with one of the rule's compiled patterns. */
+function suffixMatches(path: readonly string[], patterns: readonly SegMatcher[][]): boolean {
+  for (const segs of patterns) if (matchesSuffix(path, segs)) return true;
+  return false;
+}
 
 /** Scans one parsed file; returns raw hits (not yet ranked or deduplicated). */
 export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boolean): Hit[] {
@@ -74,11 +89,11 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
     }
     let folded: { node: Node; scope: Scope; f: Folded | null }[] | null = null;
     let whereMemo: string | null = null;
-    const named = idx.optionsByLast.get(last!);
-    const candidates = named ? [...named, ...idx.anyLast].sort((a, b) => a.rank - b.rank) : idx.anyLast;
-    for (const o of candidates) {
-      if (!o.segs.some((s) => matchesSuffix(p, s))) continue;
-      if (o.m.pre && !o.m.pre(p)) continue;
+    for (const c of candidatesFor(idx, last!)) {
+      // the name tests ran once per name; `*` patterns match any path
+      const o = c.o;
+      if (c.pre && !o.m.pre!(p)) continue;
+      if (!o.any && !suffixMatches(p, o.segs)) continue;
       const where = (whereMemo ??= quotePath(p));
       if (o.m.value === "path") {
         for (const it of items(value, scope)) {
@@ -170,10 +185,7 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
     return { kind: "other", text: "…" };
   };
 
-  const checkCall = (node: Node & { type: "Call" }, scope: Scope, ctx: Ctx): void => {
-    const name = calleeName(node.fn);
-    if (!name) return;
-    const full = node.fn.type === "Select" ? (refPath(node.fn, null) ?? []).join(".") : name;
+  const checkCall = (node: Node & { type: "Call" }, name: string, full: string, scope: Scope, ctx: Ctx): void => {
     if (idx.callNames.has(name) && node.args.length > 0) {
       const arg = callArg(node.args[0]!, scope);
       for (const c of idx.calls) {
@@ -240,7 +252,7 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
       case "AttrSet": return visitSet(node, path, scope, ctx);
       case "Let": {
         const inner = bindingScope(node.bindings, scope);
-        visitBindings(node.bindings, [], inner, scope, ctx, true);
+        visitBindings(node.bindings, EMPTY, inner, scope, ctx, true);
         return visit(node.body, path, inner, ctx);
       }
       case "LegacyLet": return visitSet({ ...node, type: "AttrSet", rec: true }, path, scope, ctx);
@@ -249,29 +261,29 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
         if (node.arg) inner.define(node.arg.name, { node: null, scope });
         if (node.formals) for (const f of node.formals.entries) {
           inner.define(f.name.name, { node: null, scope });
-          if (f.default) visit(f.default, [], inner, ctx);
+          if (f.default) visit(f.default, EMPTY, inner, ctx);
         }
         return visit(node.body, path, inner, ctx);
       }
-      case "With": visit(node.env, [], scope, ctx); return visit(node.body, path, scope, ctx);
-      case "Assert": visit(node.cond, [], scope, ctx); return visit(node.body, path, scope, ctx);
-      case "If": visit(node.cond, [], scope, ctx); visit(node.consequent, path, scope, ctx); return visit(node.alternate, path, scope, ctx);
+      case "With": visit(node.env, EMPTY, scope, ctx); return visit(node.body, path, scope, ctx);
+      case "Assert": visit(node.cond, EMPTY, scope, ctx); return visit(node.body, path, scope, ctx);
+      case "If": visit(node.cond, EMPTY, scope, ctx); visit(node.consequent, path, scope, ctx); return visit(node.alternate, path, scope, ctx);
       case "List": for (const it of (node as ListNode).items) visit(it, path, scope, ctx); return;
       case "Binary":
-        visit(node.left, node.op === "//" || node.op === "++" ? path : [], scope, ctx);
-        return visit(node.right, node.op === "//" || node.op === "++" ? path : [], scope, ctx);
-      case "Unary": return visit(node.expr, [], scope, ctx);
-      case "Select": visit(node.expr, [], scope, ctx); if (node.default) visit(node.default, path, scope, ctx); return;
-      case "HasAttr": return visit(node.expr, [], scope, ctx);
+        visit(node.left, node.op === "//" || node.op === "++" ? path : EMPTY, scope, ctx);
+        return visit(node.right, node.op === "//" || node.op === "++" ? path : EMPTY, scope, ctx);
+      case "Unary": return visit(node.expr, EMPTY, scope, ctx);
+      case "Select": visit(node.expr, EMPTY, scope, ctx); if (node.default) visit(node.default, path, scope, ctx); return;
+      case "HasAttr": return visit(node.expr, EMPTY, scope, ctx);
       case "String":
         checkString(node, ctx);
-        for (const p of node.parts) if (p.type === "Interpolation") visit(p.expr, [], scope, ctx);
+        for (const p of node.parts) if (p.type === "Interpolation") visit(p.expr, EMPTY, scope, ctx);
         return;
       case "Uri": {
         for (const m of scanText(node.value, idx.text)) hits.push({ rule: m.rule, start: node.start + m.start, end: node.start + m.end, secrets: [node.value.slice(m.start, m.end)], where: m.label, anchor: "", vars: {}, test: ctx.test });
         return;
       }
-      case "Path": for (const p of node.parts) if (p.type === "Interpolation") visit(p.expr, [], scope, ctx); return;
+      case "Path": for (const p of node.parts) if (p.type === "Interpolation") visit(p.expr, EMPTY, scope, ctx); return;
       case "Call": return visitCall(node, path, scope, ctx);
       default: return;
     }
@@ -279,23 +291,23 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
 
   const visitCall = (node: Node & { type: "Call" }, path: readonly string[], scope: Scope, ctx: Ctx): void => {
     const name = calleeName(node.fn);
-    const full = node.fn.type === "Select" ? (refPath(node.fn, null) ?? []).join(".") : (name ?? "");
+    const full = node.fn.type === "Select" ? dottedName(node.fn) : (name ?? "");
     if (name && (DECL.has(name) || DECL.has(full))) return;
     let inner = ctx;
     if (name && (TEST_FNS.has(name) || full.includes("testers.") || (name === "import" && node.args[0]?.type === "Path" && /make-test|tests?\//.test(pathText(node.args[0]))))) {
       inner = { ...ctx, test: true };
     }
-    checkCall(node, scope, inner);
-    visit(node.fn, [], scope, inner);
+    if (name) checkCall(node, name, full, scope, inner);
+    visit(node.fn, EMPTY, scope, inner);
     if (name && WRAP.has(name)) {
-      node.args.forEach((a, i) => visit(a, i === node.args.length - 1 || name === "mkMerge" || name === "recursiveUpdate" ? path : [], scope, inner));
+      node.args.forEach((a, i) => visit(a, i === node.args.length - 1 || name === "mkMerge" || name === "recursiveUpdate" ? path : EMPTY, scope, inner));
       return;
     }
     if (name && PER_NAME.has(name)) {
-      for (const a of node.args) visit(a, a.type === "Lambda" ? [...path, "*"] : [], scope, inner);
+      for (const a of node.args) visit(a, a.type === "Lambda" ? [...path, "*"] : EMPTY, scope, inner);
       return;
     }
-    for (const a of node.args) visit(a, [], scope, inner);
+    for (const a of node.args) visit(a, EMPTY, scope, inner);
   };
 
   const visitBindings = (bindings: readonly (Binding | Inherit)[], path: readonly string[], scope: Scope, outer: Scope, ctx: Ctx, isLet = false): void => {
@@ -306,17 +318,21 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
           const value: Node = b.from ? { type: "Select", expr: b.from, path: [n], default: null, start: n.start, end: n.end } : { type: "Var", name: n.name, start: n.start, end: n.end };
           checkOption([...path, n.name], value, outer, ctx, n.start, isLet);
         }
-        if (b.from) visit(b.from, [], outer, ctx);
+        if (b.from) visit(b.from, EMPTY, outer, ctx);
         continue;
       }
-      const names = b.path.map((a) => a.name ?? "*");
+      // One array per binding: the full attribute path its value is bound to.
+      const full = path.slice();
+      let doc = false;
       for (const a of b.path) {
+        const n = a.name ?? "*";
+        if (DOC_KEYS.has(n)) doc = true;
+        full.push(n);
         if (!a.expr) continue;
         if (a.expr.type === "String") checkString(a.expr, ctx); // url."https://oauth2:TOKEN@host/".insteadOf
-        else visit(a.expr, [], scope, ctx);
+        else visit(a.expr, EMPTY, scope, ctx);
       }
-      if (names.some((n) => DOC_KEYS.has(n))) continue;
-      const full = [...path, ...names];
+      if (doc) continue;
       if (full[0] === "options" || (full[0] === "config" && full[1] === "options")) continue;
       checkOption(full, b.value, scope, ctx, b.start, isLet);
       visit(b.value, full, scope, ctx);
@@ -330,7 +346,7 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
     visitBindings(node.bindings, path, inner, scope, c);
   };
 
-  visit(root, [], new Scope(null), { test: fileIsTest });
+  visit(root, EMPTY, new Scope(null), { test: fileIsTest });
   return hits;
 }
 

@@ -15,10 +15,19 @@ export interface RuleIndex {
   paths: { rule: Rule; accept: (text: string) => boolean }[];
   text: CompiledTextRule[];
   callNames: Set<string>;
+  /** candidatesFor's memo. */
+  candidates: Map<string, Candidate[]>;
 }
 
 export type SegMatcher = (s: string) => boolean;
-export interface OptionEntry { rule: Rule; m: OptionMatcher; segs: SegMatcher[][]; rank: number }
+export interface OptionEntry {
+  rule: Rule;
+  m: OptionMatcher;
+  segs: SegMatcher[][];
+  rank: number;
+  /** A bare `*` pattern: matches every path. */
+  any: boolean;
+}
 
 function compileSeg(s: string): SegMatcher {
   if (s === "*") return () => true;
@@ -30,11 +39,11 @@ function compileSeg(s: string): SegMatcher {
 }
 
 export function indexRules(rules: readonly Rule[], text: CompiledTextRule[]): RuleIndex {
-  const idx: RuleIndex = { options: [], optionsByLast: new Map(), anyLast: [], sinks: [], calls: [], paths: [], text, callNames: new Set() };
+  const idx: RuleIndex = { options: [], optionsByLast: new Map(), anyLast: [], sinks: [], calls: [], paths: [], text, callNames: new Set(), candidates: new Map() };
   rules.forEach((rule, rank) => {
     const m = rule.matcher;
     if (m.on === "option") {
-      const e: OptionEntry = { rule, m, segs: m.paths.map((p) => p.split(".").map(compileSeg)), rank };
+      const e: OptionEntry = { rule, m, segs: m.paths.map((p) => p.split(".").map(compileSeg)), rank, any: m.paths.includes("*") };
       idx.options.push(e);
       const lasts = m.paths.map((p) => p.slice(p.lastIndexOf(".") + 1));
       if (lasts.some((l) => l === "*" || l.startsWith("/"))) idx.anyLast.push(e);
@@ -47,6 +56,37 @@ export function indexRules(rules: readonly Rule[], text: CompiledTextRule[]): Ru
   });
   return idx;
 }
+
+/**
+ * The option rules that may match a path ending in `last`, in rank order:
+ * those indexed under that name plus those whose last segment is a wildcard
+ * (memoised per name: bindings repeat the same few hundred names).
+ */
+export function candidatesFor(idx: RuleIndex, last: string): readonly Candidate[] {
+  let c = idx.candidates.get(last);
+  if (c) return c;
+  const named = idx.optionsByLast.get(last);
+  const all = named ? [...named, ...idx.anyLast].sort((a, b) => a.rank - b.rank) : idx.anyLast;
+  c = [];
+  for (const o of all) {
+    if (o.m.preName) {
+      if (o.m.preName(last)) c.push({ o, pre: false });
+      else if (o.m.pre) c.push({ o, pre: true });
+    } else {
+      c.push({ o, pre: o.m.pre !== undefined });
+    }
+  }
+  if (c.length === 0) c = NO_CANDIDATES;
+  if (idx.candidates.size < 50_000) idx.candidates.set(last, c);
+  return c;
+}
+
+/** An option rule that may match a name, and whether its path test (`pre`) must still run. */
+export interface Candidate {
+  o: OptionEntry;
+  pre: boolean;
+}
+const NO_CANDIDATES: Candidate[] = [];
 
 /** Whether `path` ends with the compiled segments. */
 export function matchesSuffix(path: readonly string[], segs: readonly SegMatcher[]): boolean {

@@ -5,13 +5,20 @@
 // the value matters. The engine (nix-scan.ts, text-scan.ts, file-scan.ts) owns
 // the traversal and calls matchers in rule order; the first rule to claim a
 // secret wins (see rules/index.ts for the order).
+import type { HintVars } from "./hit.js";
 import type { Severity } from "./types.js";
 
 /**
  * A file to run an example through; a bare string is `example.nix`. `with`
- * adds other files to the same run (for repository-level rules).
+ * adds other files to the same run (for repository-level rules); `tracked`
+ * says the file is tracked by git. Store rules take the facts of a managed
+ * store instead (`store`), closure rules the secrets and files searched.
  */
-export type Example = string | { path: string; text: string; with?: Record<string, string> };
+export type Example =
+  | string
+  | { path: string; text: string; with?: Record<string, string>; tracked?: boolean }
+  | { store: Partial<StoreFacts> }
+  | { closure: ClosureExample };
 
 /**
  * Where a string ends up. Each kind is a place the text is rendered into a
@@ -63,6 +70,12 @@ export interface OptionMatcher {
   value: "string" | "path";
   /** A cheap test on the path alone, run before the value is folded (cheap work first). */
   pre?(path: readonly string[]): boolean;
+  /**
+   * A cheaper test on the last segment alone, memoised per name by the engine
+   * (bindings repeat a few thousand names). With both tests, a path is a
+   * candidate when either holds; with one, when it holds.
+   */
+  preName?(last: string): boolean;
   /** Extra test; true, false, or the range of `text` that is the secret. */
   accept?(v: OptionValue): boolean | Range;
 }
@@ -109,6 +122,8 @@ export interface FileFacts {
   text: string | null;
   inSecretsDir: boolean;
   hasFlake: boolean;
+  /** Tracked by git (staged files count as tracked); null when not known (no git, or a library caller that did not say). */
+  tracked: boolean | null;
 }
 
 export interface FileHit {
@@ -124,7 +139,58 @@ export interface FileMatcher {
   on: "file";
   /** Cheap test on the path first. */
   applies(path: string, inSecretsDir: boolean): boolean;
+  /**
+   * Runs only on text files known to be tracked by git, in addition to the
+   * usual scan (it does not replace the token scan of the file).
+   */
+  trackedOnly?: boolean;
   check(file: FileFacts): FileHit[];
+}
+
+/**
+ * What the managed-store checks see when a nixsec.yaml is at the scanned root
+ * (store-facts.ts gathers it from the working tree or the index). Paths are
+ * relative to the scanned root, `/`-separated; directories end in `/`.
+ */
+export interface StoreFacts {
+  manifest: string;
+  secretsDir: string;
+  generatedDir: string;
+  /** The manifest's secrets, with the line of their key in the manifest and the file that should hold them. */
+  secrets: readonly { name: string; line: number; file: string }[];
+  /** Every file under secretsDir, with the envelope its bytes have (null: plaintext). */
+  files: readonly { path: string; envelope: string | null }[];
+  /** The files `nixsec gen` writes, compared with what is committed. */
+  generated: readonly { path: string; state: "current" | "stale" | "missing" }[];
+  /** The admin identity recorded for this repository by `nixsec init` (absolute path, shown as is). */
+  identity: { path: string; mode: number; inRepo: string | null } | null;
+}
+
+export interface StoreHit {
+  /** Relative to the scanned root (or absolute, for a file outside it). */
+  file: string;
+  /** 1-based; 1 for a whole file. */
+  line: number;
+  detail: string;
+  /** Stable anchor for the fingerprint (a secret name or a path). */
+  anchor: string;
+  vars?: HintVars;
+}
+
+export interface StoreMatcher {
+  on: "store";
+  check(store: StoreFacts): StoreHit[];
+}
+
+/** An example for a closure rule: secret values (by name) and the files searched. */
+export interface ClosureExample {
+  secrets: Record<string, string>;
+  files: Record<string, string>;
+}
+
+/** The closure check (closure.ts) owns its search; the rule is its text and examples. */
+export interface ClosureMatcher {
+  on: "closure";
 }
 
 /**
@@ -138,7 +204,7 @@ export interface PathMatcher {
   accept(text: string): boolean;
 }
 
-export type Matcher = OptionMatcher | SinkMatcher | TextMatcher | CallMatcher | FileMatcher | PathMatcher;
+export type Matcher = OptionMatcher | SinkMatcher | TextMatcher | CallMatcher | FileMatcher | PathMatcher | StoreMatcher | ClosureMatcher;
 
 export interface Rule {
   /** kebab-case, stable: baselines and `nixsec:allow` comments name it. */

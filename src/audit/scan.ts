@@ -23,10 +23,11 @@ export class UnknownRuleError extends Error {
   }
 }
 
-export function repoFacts(paths: readonly string[], secretsDirs: readonly string[] = []): RepoFacts {
+export function repoFacts(paths: readonly string[], secretsDirs: readonly string[] = [], tracked?: Iterable<string>): RepoFacts {
   return {
     hasFlake: paths.some((p) => p === "flake.nix" || p.endsWith("/flake.nix")),
     secretsDirs: secretsDirs.map((d) => d.replace(/^\.\//, "").replace(/\/*$/, "/")),
+    tracked: tracked ? new Set(tracked) : null,
   };
 }
 
@@ -36,10 +37,11 @@ export function detectEnv(paths: readonly string[], options: AuditOptions = {}):
   const text = compileTextRules(rules);
   return {
     index: indexRules(rules, text),
-    fileRules: rules.filter((r) => r.matcher.on === "file"),
+    fileRules: rules.filter((r) => r.matcher.on === "file" && !r.matcher.trackedOnly),
+    trackedRules: rules.filter((r) => r.matcher.on === "file" && r.matcher.trackedOnly === true),
     rank: new Map(RULES.map((r, i) => [r, i])),
     parseError: rules.find((r) => r.id === "parse-error") ?? null,
-    repo: repoFacts(paths, options.secretsDirs),
+    repo: repoFacts(paths, options.secretsDirs, options.tracked),
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     inlineAllow: options.inlineAllow ?? true,
   };

@@ -13,6 +13,8 @@ export interface SourceEntry {
   path: string;
   /** Size in bytes when known before reading (to skip large files unread). */
   size?: number;
+  /** Tracked by git (for a staged source: every entry, since it is about to be committed). */
+  tracked?: boolean;
 }
 
 export interface Source {
@@ -39,10 +41,17 @@ function git(cwd: string, args: string[], input?: string): Buffer | null {
   }
 }
 
-/** The repository root holding `.git` for `dir`, or null outside a repository. */
-export function findRepoRoot(dir: string): string | null {
-  const out = git(dir, ["rev-parse", "--show-toplevel"]);
-  if (out) return out.toString("utf8").trim();
+/**
+ * The repository root holding `.git` for `dir`, or null outside a repository.
+ * The nearest `.git` (a directory, or the file of a worktree or submodule) is
+ * what `git rev-parse --show-toplevel` answers too, without a process; with
+ * `askGit` (GIT_DIR or GIT_WORK_TREE set) git itself is asked.
+ */
+export function findRepoRoot(dir: string, askGit = false): string | null {
+  if (askGit) {
+    const out = git(dir, ["rev-parse", "--show-toplevel"]);
+    if (out) return out.toString("utf8").trim();
+  }
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
     try {
       lstatSync(path.join(d, ".git"));
@@ -81,11 +90,15 @@ export class WorktreeSource implements Source {
     const inRepo = git(this.root, ["rev-parse", "--is-inside-work-tree"])?.toString().trim() === "true";
     let entries: SourceEntry[];
     if (inRepo) {
-      const out = git(this.root, ["ls-files", "--cached", "--others", "--exclude-standard", "-z", "--", ...(this.only.length ? this.only : ["."])]);
+      // -t tags each path: `? ` for untracked, a letter for what is in the index.
+      const out = git(this.root, ["ls-files", "-t", "--cached", "--others", "--exclude-standard", "-z", "--", ...(this.only.length ? this.only : ["."])]);
       if (!out) throw new SourceError(`git ls-files failed in ${this.root}`);
       const seen = new Set<string>();
       entries = [];
-      for (const p of out.toString("utf8").split("\0")) if (p && !seen.has(p)) { seen.add(p); entries.push({ path: p }); }
+      for (const rec of out.toString("utf8").split("\0")) {
+        const p = rec.slice(2);
+        if (p && !seen.has(p)) { seen.add(p); entries.push({ path: p, tracked: rec[0] !== "?" }); }
+      }
     } else {
       entries = [];
       if (this.only.length === 0) walk(this.root, "", entries);
@@ -123,46 +136,76 @@ function statOrNull(p: string): Stats | null {
 export class StagedSource implements Source {
   readonly kind = "staged";
   private blobs: Map<string, Uint8Array> | null = null;
-  constructor(readonly root: string, private readonly only: readonly string[] = []) {}
+  /** Index paths read along with the staged blobs (readIndexed), so a hook spawns git three times in all. */
+  private extra = new Map<string, Uint8Array | null>();
+  constructor(readonly root: string, private readonly only: readonly string[] = [], private readonly alsoRead: readonly string[] = []) {}
 
   list(): SourceEntry[] {
-    const out = git(this.root, ["diff", "--cached", "--name-only", "--relative", "--diff-filter=ACMR", "-z", "--", ...(this.only.length ? this.only : ["."])]);
+    // One `git diff --cached --raw` gives paths, modes and blob ids; one `git cat-file --batch` reads them.
+    const out = git(this.root, ["diff", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "--relative", "--diff-filter=ACM", "--", ...(this.only.length ? this.only : ["."])]);
     if (!out) throw new SourceError("--staged needs a git repository", "run it inside the repository, or drop --staged to scan the working tree");
-    const paths = out.toString("utf8").split("\0").filter((p) => p.length > 0);
-    this.blobs = this.catFiles(paths);
-    return paths.filter((p) => this.blobs!.has(p)).map((p) => ({ path: p, size: this.blobs!.get(p)!.length }));
+    const staged: { path: string; blob: string }[] = [];
+    const recs = out.toString("utf8").split("\0");
+    for (let i = 0; i + 1 < recs.length; i += 2) {
+      const m = /^:\d+ (\d+) [0-9a-f]+ ([0-9a-f]+) [ACM]$/.exec(recs[i]!);
+      // regular files only: symlinks (120000) and submodules (160000) have no content to scan
+      if (m && (m[1] === "100644" || m[1] === "100755")) staged.push({ path: recs[i + 1]!, blob: m[2]! });
+    }
+    const wanted = [...staged.map((x) => x.blob), ...this.alsoRead.map((p) => `:./${p}`)];
+    const got = this.catFiles(wanted);
+    this.blobs = new Map();
+    staged.forEach((x, k) => { if (got[k]) this.blobs!.set(x.path, got[k]!); });
+    this.alsoRead.forEach((p, k) => this.extra.set(p, got[staged.length + k] ?? null));
+    return staged.filter((x) => this.blobs!.has(x.path)).map((x) => ({ path: x.path, size: this.blobs!.get(x.path)!.length, tracked: true }));
   }
 
   read(entry: SourceEntry): Uint8Array | null {
     return this.blobs?.get(entry.path) ?? null;
   }
 
-  /** One `git cat-file --batch` for all paths (`:path` names the staged blob); symlinks and submodules are skipped. */
-  private catFiles(paths: readonly string[]): Map<string, Uint8Array> {
-    const blobs = new Map<string, Uint8Array>();
-    if (paths.length === 0) return blobs;
-    const modes = new Map<string, string>();
-    const ls = git(this.root, ["ls-files", "-s", "-z", "--", ...paths]);
-    for (const rec of ls?.toString("utf8").split("\0") ?? []) {
-      const m = /^(\d+) [0-9a-f]+ \d\t(.*)$/s.exec(rec);
-      if (m) modes.set(m[2]!, m[1]!);
-    }
-    const wanted = paths.filter((p) => modes.get(p) === "100644" || modes.get(p) === "100755");
-    // `:./path` names the staged blob relative to the working directory (the root).
-    const r = spawnSync("git", ["cat-file", "--batch"], { cwd: this.root, input: wanted.map((p) => `:./${p}\n`).join(""), maxBuffer: 1 << 30 });
+  /** The contents of each object name (a blob id, or `:./path` for the index), null where missing. */
+  private catFiles(names: readonly string[]): (Uint8Array | null)[] {
+    if (names.length === 0) return [];
+    const r = spawnSync("git", ["cat-file", "--batch"], { cwd: this.root, input: names.map((n) => `${n}\n`).join(""), maxBuffer: 1 << 30 });
     if (r.status !== 0) throw new SourceError("git cat-file failed while reading staged files");
     const buf = r.stdout;
+    const out: (Uint8Array | null)[] = [];
     let off = 0;
-    for (const p of wanted) {
+    for (let k = 0; k < names.length; k++) {
       const nl = buf.indexOf(10, off);
+      if (nl < 0) { out.push(null); continue; }
       const header = buf.subarray(off, nl).toString("utf8");
       off = nl + 1;
       const m = /^[0-9a-f]+ blob (\d+)$/.exec(header);
-      if (!m) continue; // "missing"
+      if (!m) { out.push(null); continue; } // "missing", or not a blob
       const size = Number(m[1]);
-      blobs.set(p, buf.subarray(off, off + size));
+      out.push(buf.subarray(off, off + size));
       off += size + 1;
     }
-    return blobs;
+    return out;
+  }
+
+  /** The index's version of a file (not necessarily a staged change), or null when it is not in the index. */
+  readIndexed(rel: string): Uint8Array | null {
+    if (this.extra.has(rel)) return this.extra.get(rel)!;
+    return git(this.root, ["cat-file", "blob", `:./${rel}`]);
+  }
+
+  /**
+   * Writes the index's version of the files under `pathspecs` below `dir`
+   * (for checks that need a directory, such as the managed-store checks).
+   * Returns the directory that stands for the root, and the relative paths.
+   */
+  checkout(dir: string, pathspecs: readonly string[]): { root: string; paths: string[] } {
+    const out = git(this.root, ["ls-files", "-z", "--", ...pathspecs]);
+    const paths = (out?.toString("utf8").split("\0") ?? []).filter((p) => p.length > 0);
+    // checkout-index writes paths from the top of the repository, below the prefix.
+    const sub = git(this.root, ["rev-parse", "--show-prefix"])?.toString("utf8").trim() ?? "";
+    const root = path.join(dir, sub);
+    if (paths.length === 0) return { root, paths };
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+    const r = spawnSync("git", ["checkout-index", "-z", "--stdin", `--prefix=${prefix}`], { cwd: this.root, input: paths.join("\0") });
+    if (r.status !== 0) throw new SourceError("git checkout-index failed while reading the staged store");
+    return { root, paths };
   }
 }

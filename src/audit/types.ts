@@ -49,6 +49,8 @@ export interface RepoFacts {
   hasFlake: boolean;
   /** Directory prefixes (relative, `/`-terminated) that hold encrypted secrets. */
   secretsDirs: string[];
+  /** Paths tracked by git (for a staged scan: the staged paths); null when not known. */
+  tracked: ReadonlySet<string> | null;
 }
 
 export interface AuditOptions {
@@ -60,6 +62,8 @@ export interface AuditOptions {
   maxFileBytes?: number;
   /** Honour `# nixsec:allow RULE` comments (default true). */
   inlineAllow?: boolean;
+  /** Paths tracked by git, when known (rules about committed identity files need it). */
+  tracked?: Iterable<string>;
 }
 
 export interface AuditResult {

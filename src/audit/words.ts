@@ -51,7 +51,12 @@ export function isSecretName(name: string): boolean {
 }
 const secretNameMemo = new Map<string, boolean>();
 
+// Every name secretName accepts contains one of these (case-insensitive): one
+// regex test rejects most names (enable, package, settings) before the split.
+const SECRET_HINT = /pass|pw|secret|token|key|psk|salt|pepper/i;
+
 function secretName(name: string): boolean {
+  if (!SECRET_HINT.test(name)) return false;
   const w = words(name);
   if (w.length === 0) return false;
   if (FLAG_PREFIX.has(w[0]!) && w.length > 1) return false;

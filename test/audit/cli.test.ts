@@ -88,6 +88,37 @@ describe.runIf(needTool("git"))("nixsec audit (binary)", () => {
     expect(r.out).toMatch(/^hosts\/new\.nix/m);
   });
 
+  it("with --staged, a leak only in the working tree passes; a staged one does not", async () => {
+    write("hosts/a.nix", CLEAN);
+    git("add", "hosts/a.nix");
+    write("hosts/a.nix", LEAK); // leaks on disk, clean in the index
+    let r = await audit(["--staged"]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/no findings \(scanned 1 staged file/);
+    git("add", "hosts/a.nix");
+    write("hosts/a.nix", CLEAN); // now the reverse: leaks in the index, clean on disk
+    r = await audit(["--staged"]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^hosts\/a\.nix:3:40: high plaintext-password/m);
+    // a staged symlink is not followed (its target is not what is committed)
+    mkdirSync(t.file("outside"));
+    writeFileSync(t.file("outside/leak.nix"), LEAK);
+    git("add", "outside/leak.nix");
+    git("commit", "-q", "--no-verify", "-m", "outside");
+    git("rm", "-q", "--cached", "outside/leak.nix");
+    symlinkSync("outside/leak.nix", t.file("link.nix"));
+    git("add", "link.nix");
+    r = await audit(["--staged"]);
+    expect(r.out).not.toMatch(/link\.nix/);
+    git("rm", "-q", "--cached", "link.nix");
+    // a deletion is not scanned (nothing of it will be committed)
+    git("commit", "-q", "--no-verify", "-m", "x");
+    git("rm", "-q", "--cached", "hosts/a.nix");
+    r = await audit(["--staged"]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/scanned 0 staged files/);
+  });
+
   it("adopts with a baseline: old findings pass, a new one fails, line moves do not matter", async () => {
     write("hosts/b.nix", LEAK);
     let r = await audit(["--write-baseline", ".nixsec-baseline.json"]);

@@ -1,5 +1,9 @@
-// Turns a rule's Example into audit inputs (shared by the rule and property tests).
-import type { Example } from "../../src/audit/rule.js";
+// Turns a rule's Example into something to run (shared by the rule and property tests):
+// file examples become audit inputs, store examples StoreFacts, closure examples
+// needles and in-memory files.
+import type { Example, StoreFacts } from "../../src/audit/rule.js";
+import { closureNeedles, searchTexts, type ClosureHit } from "../../src/audit/closure.js";
+import { emptyStoreFacts } from "../../src/audit/store-checks.js";
 import type { AuditInput } from "../../src/audit/types.js";
 
 /** Text with a NUL is binary: encode it byte for byte (latin-1), else UTF-8. */
@@ -8,9 +12,29 @@ export function toBytes(text: string): Uint8Array {
   return new TextEncoder().encode(text);
 }
 
-export function exampleInputs(ex: Example): { main: string; inputs: AuditInput[] } {
-  const f = typeof ex === "string" ? { path: "example.nix", text: ex, with: undefined } : ex;
+export type FileExample = Exclude<Example, { store: unknown } | { closure: unknown }>;
+
+export function isFileExample(ex: Example): ex is FileExample {
+  return typeof ex === "string" || "path" in ex;
+}
+
+export function exampleInputs(ex: FileExample): { main: string; inputs: AuditInput[]; tracked: string[] } {
+  const f = typeof ex === "string" ? { path: "example.nix", text: ex, with: undefined, tracked: false } : ex;
   const inputs: AuditInput[] = [{ path: f.path, content: toBytes(f.text) }];
   for (const [p, t] of Object.entries(f.with ?? {})) inputs.push({ path: p, content: toBytes(t) });
-  return { main: f.path, inputs };
+  return { main: f.path, inputs, tracked: f.tracked ? [f.path] : [] };
+}
+
+export function exampleStore(ex: { store: Partial<StoreFacts> }): StoreFacts {
+  return emptyStoreFacts(ex.store);
+}
+
+/** Runs a closure example: its secrets (text values; a NUL or a non-ASCII character makes it binary) through the search. */
+export function exampleClosure(ex: { closure: { secrets: Record<string, string>; files: Record<string, string> } }): ClosureHit[] {
+  const secrets = Object.entries(ex.closure.secrets).map(([name, v]) => {
+    const binary = /[\u0000-\u0008\u0080-\u00ff]/.test(v);
+    return { name, value: binary ? Uint8Array.from(v, (c) => c.charCodeAt(0)) : new TextEncoder().encode(v), format: binary ? "binary" as const : "text" as const };
+  });
+  const files = Object.fromEntries(Object.entries(ex.closure.files).map(([p, t]) => [p, toBytes(t)]));
+  return searchTexts(files, closureNeedles(secrets).needles);
 }

@@ -3,7 +3,8 @@
 import { describe, expect, test } from "vitest";
 import { RULES } from "../../src/audit/rules/index.js";
 import { auditFiles } from "../../src/audit/scan.js";
-import { exampleInputs } from "./examples.js";
+import { checkStore } from "../../src/audit/store-checks.js";
+import { exampleClosure, exampleInputs, exampleStore, isFileExample } from "./examples.js";
 
 describe("rule metadata", () => {
   test("ids are unique kebab-case and every rule has examples of both kinds", () => {
@@ -19,7 +20,16 @@ describe("rule metadata", () => {
   });
 
   test("every hint names a nixsec command (except the parse fallback)", () => {
-    for (const r of RULES) if (r.id !== "parse-error") expect(r.hint, r.id).toMatch(/nixsec (?:add|wire|age|admin|host)\b/);
+    for (const r of RULES) if (r.id !== "parse-error") expect(r.hint, r.id).toMatch(/nixsec (?:add|wire|age|admin|host|gen|rotate)\b/);
+  });
+
+  test("examples fit their matcher: store facts for store rules, a closure for the closure rule, files for the others", () => {
+    for (const r of RULES) {
+      for (const ex of [...r.examples.leaks, ...r.examples.safe]) {
+        const kind = isFileExample(ex) ? "file" : "store" in ex ? "store" : "closure";
+        expect(kind, r.id).toBe(r.matcher.on === "store" || r.matcher.on === "closure" ? r.matcher.on : "file");
+      }
+    }
   });
 
   test("the catalogue's 19 rows are covered, except the managed-store checks", () => {
@@ -35,8 +45,15 @@ const cases = RULES.flatMap((r) => [
 
 describe.each(cases)("$rule $kind example $i", ({ rule, kind, ex }) => {
   test(kind === "leak" ? "is reported" : "is not reported", () => {
-    const { main, inputs } = exampleInputs(ex);
-    const findings = auditFiles(inputs).filter((f) => f.file === main);
+    let findings: { ruleId: string }[];
+    if (isFileExample(ex)) {
+      const { main, inputs, tracked } = exampleInputs(ex);
+      findings = auditFiles(inputs, { tracked }).filter((f) => f.file === main);
+    } else if ("store" in ex) {
+      findings = checkStore(exampleStore(ex), RULES);
+    } else {
+      findings = exampleClosure(ex).map(() => ({ ruleId: "secret-in-closure" }));
+    }
     const mine = findings.filter((f) => f.ruleId === rule);
     if (kind === "leak") expect(mine, JSON.stringify(findings)).not.toHaveLength(0);
     else expect(mine, JSON.stringify(findings)).toHaveLength(0);

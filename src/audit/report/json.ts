@@ -6,7 +6,7 @@ export interface JsonReportMeta {
   version: string;
   filesScanned: number;
   suppressed: { inline: number; baseline: number; allow: number };
-  source: "worktree" | "staged";
+  source: "worktree" | "staged" | "closure";
 }
 
 export function findingJson(f: Finding): Record<string, unknown> {

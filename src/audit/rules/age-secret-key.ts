@@ -2,6 +2,14 @@
 import type { Rule } from "../rule.js";
 import { fake } from "./fake.js";
 
+/**
+ * A key whose data repeats a short block (`AGE-SECRET-KEY-1QQQQ…`, the
+ * all-zero key; a repeated byte) is a placeholder anyone can write down, not
+ * a secret: 32 random bytes repeat a block of 8 characters 4 times with
+ * probability about 2^-120.
+ */
+export const PLACEHOLDER_AGE_KEY = /^AGE-SECRET-KEY-(?:PQ-)?1(.{1,8}?)\1{4,}/i;
+
 export const ageSecretKey: Rule = {
   id: "age-secret-key",
   severity: "high",
@@ -14,6 +22,7 @@ export const ageSecretKey: Rule = {
     on: "text",
     keywords: ["age-secret-key-"],
     pattern: /AGE-SECRET-KEY-(?:PQ-)?1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58,}/g,
+    allow: [PLACEHOLDER_AGE_KEY],
   },
   examples: {
     leaks: [
@@ -23,6 +32,9 @@ export const ageSecretKey: Rule = {
     safe: [
       `{ age.rekey.masterIdentities = [ "/home/alice/.config/age/keys.txt" ]; x = "AGE-SECRET-KEY-1…"; }`,
       `{ recipients = [ "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p" ]; }`,
+      // placeholders in tests of key parsers: the all-zero key, a repeated byte
+      { path: "test/keys.test.ts", text: `expect(parse("AGE-SECRET-KEY-1${"Q".repeat(58)}")).toThrow();\n` },
+      { path: "test/props.ts", text: `const seeds = ["AGE-SECRET-KEY-1${"GFPYYSJZ".repeat(7)}GFPQ4EGAEX"];\n` },
     ],
   },
 };

@@ -16,13 +16,16 @@ import { flakeGitCrypt } from "./flake-git-crypt.js";
 import { githubToken } from "./github-token.js";
 import { gitlabToken } from "./gitlab-token.js";
 import { hashedPassword } from "./hashed-password.js";
+import { identityFileReadable } from "./identity-file-readable.js";
 import { identityPathLiteral } from "./identity-path-literal.js";
 import { jwt } from "./jwt.js";
 import { k3sToken } from "./k3s-token.js";
+import { missingSecretFile } from "./missing-secret-file.js";
 import { parseError } from "./parse-error.js";
 import { plaintextPassword } from "./plaintext-password.js";
 import { privateKey } from "./private-key.js";
 import { readSecretAtEval } from "./read-secret-at-eval.js";
+import { secretInClosure } from "./secret-in-closure.js";
 import { secretFilePathLiteral } from "./secret-file-path-literal.js";
 import { secretOptionLiteral } from "./secret-option-literal.js";
 import { secretPathCopied } from "./secret-path-copied.js";
@@ -30,14 +33,19 @@ import { secretsDirPlaintext } from "./secrets-dir-plaintext.js";
 import { setCredentialSecret } from "./set-credential-secret.js";
 import { slackToken } from "./slack-token.js";
 import { storeWriterSecret } from "./store-writer-secret.js";
+import { staleGeneratedNix } from "./stale-generated-nix.js";
 import { stripeKey } from "./stripe-key.js";
 import { systemdScriptSecret } from "./systemd-script-secret.js";
 import { tailscaleAuthKey } from "./tailscale-auth-key.js";
+import { trackedIdentityFile } from "./tracked-identity-file.js";
+import { unknownSecretFile } from "./unknown-secret-file.js";
 import { urlCredentials } from "./url-credentials.js";
 import { wifiPsk } from "./wifi-psk.js";
 import { wireguardPrivateKey } from "./wireguard-private-key.js";
 
 export const RULES: readonly Rule[] = [
+  // a whole identity file tracked by git (before the token formats that would also match it)
+  trackedIdentityFile,
   // token formats in decoded strings and text files (row 14, and row 2's hash shape)
   privateKey, ageSecretKey, githubToken, gitlabToken, awsAccessKey, slackToken, stripeKey, tailscaleAuthKey, k3sToken, jwt, hashedPassword, urlCredentials,
   // values that are copied into the store as files (rows 18, 4) or read at evaluation (row 5)
@@ -50,6 +58,8 @@ export const RULES: readonly Rule[] = [
   secretOptionLiteral,
   // file-level rules (rows 16, 17) and the parse fallback
   fakeEncryptedFile, secretsDirPlaintext, dotenvFile, flakeGitCrypt, parseError,
+  // managed-store checks (a nixsec.yaml at the scanned root; store-checks.ts) and the closure check (closure.ts)
+  unknownSecretFile, missingSecretFile, staleGeneratedNix, identityFileReadable, secretInClosure,
 ];
 
 export function ruleById(id: string): Rule | undefined {

@@ -20,6 +20,8 @@ export function isSecretFileOption(name: string): boolean {
 
 function secretFileOption(name: string): boolean {
   if (name === "LoadCredential" || name === "LoadCredentialEncrypted" || /^keytab(?:File)?$/i.test(name)) return true;
+  // the last word must be file(s), path(s) or key: one test before the split
+  if (!/(?:files?|paths?|key)$/i.test(name)) return false;
   const w = words(name);
   const last = w[w.length - 1];
   if (w.some((x) => PUBLIC.has(x))) return false;
@@ -43,7 +45,7 @@ export const secretFilePathLiteral: Rule = {
     // agenix/sops and colmena's deploy-time keyFile read ciphertext or run on the deployer.
     paths: ["*"],
     value: "path",
-    pre: (p) => isSecretFileOption(p[p.length - 1]!),
+    preName: isSecretFileOption,
     accept: (v) => {
       const p = v.path;
       const last = p[p.length - 1]!;

