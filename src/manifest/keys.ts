@@ -4,6 +4,7 @@
 // and OpenSSH `ssh-ed25519` / `ssh-rsa` public keys, whose base64 blob is an
 // SSH wire-format key (RFC 4253 §6.6, RFC 8709 §4) that must name the same type.
 import { bech32 } from "@scure/base";
+import { WireError, WireReader } from "../crypto/ssh-wire.js";
 
 export type RecipientType = "x25519" | "ssh-ed25519" | "ssh-rsa";
 
@@ -64,44 +65,28 @@ function parseSsh(type: "ssh-ed25519" | "ssh-rsa", blob: string): Recipient | { 
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(blob) || bytes.toString("base64") !== blob) {
     return { problem: `${type} key data is not valid base64` };
   }
-  const wire = new WireReader(bytes);
-  const inner = wire.string()?.toString("latin1");
-  if (inner !== type) {
-    return { problem: `key line says ${type} but its data is ${inner === undefined ? "truncated" : JSON.stringify(inner)}` };
-  }
-  if (type === "ssh-ed25519") {
-    const point = wire.string();
-    if (point?.length !== 32 || !wire.done()) return { problem: "ssh-ed25519 key data has the wrong length" };
-  } else {
-    const e = wire.string();
-    const n = wire.string();
-    // mpints are two's complement: a set top bit would make them negative.
-    const malformed = [e, n].some((m) => m === undefined || m.length === 0 || m[0]! >= 0x80);
-    if (malformed || !wire.done()) return { problem: "ssh-rsa key data is malformed" };
-    const exponent = BigInt("0x0" + e!.toString("hex"));
-    if (exponent < 3n || exponent % 2n === 0n) return { problem: "ssh-rsa key has an invalid public exponent" };
-    const bits = BigInt("0x0" + n!.toString("hex")).toString(2).length;
-    if (bits < MIN_RSA_BITS) return { problem: `ssh-rsa key has ${bits} bits; use at least ${MIN_RSA_BITS}` };
+  // The same RFC 4251 reader the age layer uses; truncation throws WireError.
+  try {
+    const wire = new WireReader(new Uint8Array(bytes), "key");
+    const inner = Buffer.from(wire.string()).toString("latin1");
+    if (inner !== type) return { problem: `key line says ${type} but its data is ${JSON.stringify(inner)}` };
+    if (type === "ssh-ed25519") {
+      const point = wire.string();
+      if (point.length !== 32 || wire.remaining !== 0) return { problem: "ssh-ed25519 key data has the wrong length" };
+    } else {
+      const e = Buffer.from(wire.string());
+      const n = Buffer.from(wire.string());
+      // mpints are two's complement: a set top bit would make them negative.
+      const malformed = [e, n].some((m) => m.length === 0 || m[0]! >= 0x80);
+      if (malformed || wire.remaining !== 0) return { problem: "ssh-rsa key data is malformed" };
+      const exponent = BigInt("0x0" + e.toString("hex"));
+      if (exponent < 3n || exponent % 2n === 0n) return { problem: "ssh-rsa key has an invalid public exponent" };
+      const bits = BigInt("0x0" + n.toString("hex")).toString(2).length;
+      if (bits < MIN_RSA_BITS) return { problem: `ssh-rsa key has ${bits} bits; use at least ${MIN_RSA_BITS}` };
+    }
+  } catch (err) {
+    if (!(err instanceof WireError)) throw err;
+    return { problem: type === "ssh-ed25519" ? "ssh-ed25519 key data has the wrong length" : "ssh-rsa key data is malformed" };
   }
   return { type, canonical: `${type} ${blob}` };
-}
-
-/** Reads RFC 4251 `string`s (uint32 length, bytes) off an SSH wire buffer. */
-class WireReader {
-  private offset = 0;
-  constructor(private readonly bytes: Buffer) {}
-
-  string(): Buffer | undefined {
-    if (this.offset + 4 > this.bytes.length) return undefined;
-    const length = this.bytes.readUInt32BE(this.offset);
-    const end = this.offset + 4 + length;
-    if (end > this.bytes.length) return undefined;
-    const out = this.bytes.subarray(this.offset + 4, end);
-    this.offset = end;
-    return out;
-  }
-
-  done(): boolean {
-    return this.offset === this.bytes.length;
-  }
 }
