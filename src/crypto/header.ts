@@ -3,7 +3,7 @@
 // failure as "header" before any identity is tried.
 // Spec: https://github.com/C2SP/C2SP/blob/main/age.md#header
 import { Stanza } from "./stanza.js";
-import { decodeB64NoPad } from "./bytes.js";
+import { concatBytes, decodeB64NoPad } from "./bytes.js";
 import { AgeError } from "./errors.js";
 
 export const AGE_VERSION_LINE = "age-encryption.org/v1";
@@ -26,16 +26,20 @@ function isVchar(c: number): boolean {
   return c >= 33 && c <= 126;
 }
 
+const NON_PRINTABLE = /[^\x20-\x7e]/;
+
 /** Reads one LF-terminated line starting at `off`; returns [line, next offset]. */
-function readLine(b: Uint8Array, off: number, maxLen: number): [string, number] {
+function readLine(b: Buffer, off: number, maxLen: number): [string, number] {
   const end = b.indexOf(0x0a, off);
   if (end < 0) {
     if (b.length - off > maxLen) fail("line too long");
     fail("unexpected end of header");
   }
   if (end - off > maxLen) fail("line too long");
-  for (let i = off; i < end; i++) if (b[i]! < 0x20 || b[i]! > 0x7e) fail("non-printable character in header");
-  return [Buffer.from(b.subarray(off, end)).toString("latin1"), end + 1];
+  // latin1 maps each byte to one char, so the printable check sees every byte
+  const line = b.toString("latin1", off, end);
+  if (NON_PRINTABLE.test(line)) fail("non-printable character in header");
+  return [line, end + 1];
 }
 
 /**
@@ -43,12 +47,13 @@ function readLine(b: Uint8Array, off: number, maxLen: number): [string, number] 
  * Throws AgeError kind "header"; needs only the header bytes to be present.
  */
 export function parseAgeHeader(file: Uint8Array, maxLine = 1 << 16): AgeHeader {
-  let [line, off] = readLine(file, 0, maxLine);
+  const b = Buffer.from(file.buffer, file.byteOffset, file.byteLength); // a view, not a copy
+  let [line, off] = readLine(b, 0, maxLine);
   if (line !== AGE_VERSION_LINE) fail("unknown version line");
   const stanzas: Stanza[] = [];
   for (;;) {
     const lineStart = off;
-    [line, off] = readLine(file, off, maxLine);
+    [line, off] = readLine(b, off, maxLine);
     if (line.startsWith("---")) {
       if (!line.startsWith("--- ")) fail("malformed MAC line");
       const mac = decodeB64NoPad(line.slice(4));
@@ -62,14 +67,13 @@ export function parseAgeHeader(file: Uint8Array, maxLine = 1 << 16): AgeHeader {
     const chunks: Uint8Array[] = [];
     for (;;) {
       let bodyLine: string;
-      [bodyLine, off] = readLine(file, off, COLUMNS);
+      [bodyLine, off] = readLine(b, off, COLUMNS);
       const dec = decodeB64NoPad(bodyLine);
       if (dec === null) fail("invalid stanza body encoding");
       chunks.push(dec);
       if (bodyLine.length < COLUMNS) break;
     }
-    const body = Buffer.concat(chunks);
-    stanzas.push(new Stanza(args, new Uint8Array(body)));
+    stanzas.push(new Stanza(args, chunks.length === 1 ? chunks[0]! : concatBytes(...chunks)));
   }
 }
 

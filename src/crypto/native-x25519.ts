@@ -1,11 +1,10 @@
 // The age X25519 recipient type on native X25519 (see x25519.ts for why).
 // Spec: https://github.com/C2SP/C2SP/blob/main/age.md#the-x25519-recipient-type
-import { randomBytes } from "node:crypto";
 import { bech32 } from "@scure/base";
 import { Stanza, type Identity, type Recipient } from "./stanza.js";
 import { concatBytes, decodeB64NoPad, encodeB64NoPad } from "./bytes.js";
 import { AgeError } from "./errors.js";
-import { hkdfSha256, importPoint, importScalar, openFileKey, sealFileKey, x25519, x25519Base, type X25519Key } from "./x25519.js";
+import { ephemeralX25519, hkdfSha256, importPoint, importScalar, openFileKey, sealFileKey, x25519, x25519Base, type X25519Key } from "./x25519.js";
 
 const LABEL = "age-encryption.org/v1/X25519";
 
@@ -53,8 +52,7 @@ export class X25519Recipient implements Recipient {
   }
 
   wrapFileKey(fileKey: Uint8Array): Stanza[] {
-    const ephemeral = importScalar(new Uint8Array(randomBytes(32)));
-    const share = x25519Base(ephemeral);
+    const { scalar: ephemeral, share } = ephemeralX25519();
     const shared = x25519(ephemeral, this.point);
     if (shared === null) throw new AgeError("key", "X25519 recipient is a low-order point");
     const key = hkdfSha256(shared, concatBytes(share, this.point.bytes), LABEL);

@@ -2,13 +2,13 @@
 // (FiloSottile/typage#26). agenix hosts decrypt with their raw SSH host keys,
 // so these stanzas are what makes nixsec files readable there.
 // Construction follows age's agessh package; see research/crypto.md §4.
-import { constants, createHash, createPublicKey, privateDecrypt, publicEncrypt, randomBytes, type KeyObject } from "node:crypto";
+import { constants, createHash, createPublicKey, privateDecrypt, publicEncrypt, type KeyObject } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { Stanza, type Identity, type Recipient } from "./stanza.js";
 import { concatBytes, decodeB64NoPad, encodeB64NoPad } from "./bytes.js";
 import { AgeError } from "./errors.js";
 import { sshFingerprint, sshKeyTag, WireError, WireReader } from "./ssh-wire.js";
-import { hkdfSha256, importPoint, importScalar, openFileKey, sealFileKey, x25519, x25519Base, type X25519Key } from "./x25519.js";
+import { ephemeralX25519, hkdfSha256, importPoint, importScalar, openFileKey, sealFileKey, x25519, x25519Base, type X25519Key } from "./x25519.js";
 
 const ED25519_LABEL = "age-encryption.org/v1/ssh-ed25519";
 const RSA_LABEL = "age-encryption.org/v1/ssh-rsa";
@@ -125,8 +125,7 @@ export class SshEd25519Recipient implements Recipient {
   }
 
   wrapFileKey(fileKey: Uint8Array): Stanza[] {
-    const ephemeral = importScalar(new Uint8Array(randomBytes(32)));
-    const share = x25519Base(ephemeral);
+    const { scalar: ephemeral, share } = ephemeralX25519();
     const tweaked = x25519(ephemeral, this.tweakedU);
     if (tweaked === null) throw new AgeError("key", "ssh-ed25519 recipient is a low-order point");
     const key = hkdfSha256(tweaked, concatBytes(share, this.u), ED25519_LABEL);

@@ -6,8 +6,17 @@
 // fallback where node:crypto lacks X25519, chosen once by a self-check.
 //
 // Keys are imported as JWK, not DER: OpenSSL 3's DER decoder is ~10x slower
-// (crypto.md §9.6). We never export freshly generated keys as JWK, which can
-// deadlock Node 20 (crypto.md §9.5): scalars come from randomBytes instead.
+// (crypto.md §9.6). We never export freshly *generated* keys as JWK, which can
+// deadlock Node 20 (crypto.md §9.5: the hang is in a KeyGenJob's GC callback):
+// scalars come from randomBytes and are imported instead.
+//
+// X25519(s, 9) is not computed as a Diffie-Hellman with the base point: OpenSSL
+// derives the public half when a private key is imported (a fixed-base
+// multiplication, several times cheaper than the generic ladder), and exporting
+// that public half as JWK costs a few microseconds. Per recipient stanza that
+// is one import and one DH (≈85 µs here) instead of an import and two DHs
+// (≈180 µs): the bulk of a full rekey (bench/README.md, "Rekey"). Checked
+// against @noble/curves by test/crypto/x25519.test.ts.
 import {
   createCipheriv,
   createDecipheriv,
@@ -16,6 +25,7 @@ import {
   createPublicKey,
   diffieHellman,
   hkdfSync,
+  randomBytes,
   type KeyObject,
 } from "node:crypto";
 import { x25519 as nobleX25519 } from "@noble/curves/ed25519.js";
@@ -39,14 +49,17 @@ function b64url(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64url");
 }
 
+// RFC 7748 §5.2, the second X25519 test vector: a known answer, so the
+// self-check costs one native DH instead of a pure-JS ladder per thread.
+const KAT_SCALAR = "4b66e9d4d1b4673c5ad22691957d6af5c11b6421e0ea01d42ca4169e7918ba0d";
+const KAT_POINT = "e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493";
+const KAT_OUT = "95cbde9476e8907d7aade45cb4b873f88b595a68799fa152e6f8f7647aac7957";
+
 function nativeWorks(): boolean {
   try {
-    const scalar = new Uint8Array(32).fill(7);
-    const priv = createPrivateKey({ key: { kty: "OKP", crv: "X25519", d: b64url(scalar), x: UNUSED_X }, format: "jwk" });
-    const pub = createPublicKey({ key: { kty: "OKP", crv: "X25519", x: b64url(BASEPOINT) }, format: "jwk" });
-    const got = new Uint8Array(diffieHellman({ privateKey: priv, publicKey: pub }));
-    const want = nobleX25519.scalarMultBase(scalar);
-    return Buffer.compare(got, want) === 0;
+    const priv = createPrivateKey({ key: { kty: "OKP", crv: "X25519", d: Buffer.from(KAT_SCALAR, "hex").toString("base64url"), x: UNUSED_X }, format: "jwk" });
+    const pub = createPublicKey({ key: { kty: "OKP", crv: "X25519", x: Buffer.from(KAT_POINT, "hex").toString("base64url") }, format: "jwk" });
+    return diffieHellman({ privateKey: priv, publicKey: pub }).toString("hex") === KAT_OUT;
   } catch {
     return false;
   }
@@ -100,10 +113,39 @@ export function x25519(scalar: X25519Key, point: X25519Key): Uint8Array | null {
 
 export function x25519Base(scalar: X25519Key): Uint8Array {
   if (!scalar.native) return nobleX25519.scalarMultBase(scalar.bytes);
-  basepointKey ??= importPoint(BASEPOINT);
-  const out = x25519(scalar, basepointKey);
-  if (out === null) throw new RangeError("X25519 base multiplication gave zero");
+  const x = createPublicKey(scalar.native).export({ format: "jwk" }).x;
+  const out = typeof x === "string" ? new Uint8Array(Buffer.from(x, "base64url")) : null;
+  if (out === null || out.length !== 32) {
+    // Not expected from any OpenSSL; the generic ladder is always right.
+    basepointKey ??= importPoint(BASEPOINT);
+    const viaLadder = x25519(scalar, basepointKey);
+    if (viaLadder === null) throw new RangeError("X25519 base multiplication gave zero");
+    return viaLadder;
+  }
   return out;
+}
+
+// Ephemeral scalars are cut from one randomBytes call per 64 of them (a call
+// costs as much as several slices); each slice is copied out and wiped.
+const POOL_BYTES = 32 * 64;
+let pool: Buffer | null = null;
+let poolAt = POOL_BYTES;
+
+function freshScalar(): Uint8Array {
+  if (pool === null || poolAt === POOL_BYTES) {
+    pool = randomBytes(POOL_BYTES);
+    poolAt = 0;
+  }
+  const s = new Uint8Array(pool.subarray(poolAt, poolAt + 32));
+  pool.fill(0, poolAt, poolAt + 32);
+  poolAt += 32;
+  return s;
+}
+
+/** A fresh ephemeral key pair for one stanza: the imported scalar and its share X25519(e, 9). */
+export function ephemeralX25519(): { scalar: X25519Key; share: Uint8Array } {
+  const scalar = importScalar(freshScalar());
+  return { scalar, share: x25519Base(scalar) };
 }
 
 /**

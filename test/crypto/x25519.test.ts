@@ -1,0 +1,80 @@
+// The node:crypto shortcuts in src/crypto/x25519.ts against references: the
+// HMAC-based HKDF against crypto.hkdfSync, and X25519(s, 9) taken from the
+// public half OpenSSL derives on import against @noble/curves' ladder, and
+// the base64 codec on Node's Buffer against @scure/base's strict one.
+import { x25519 as noble } from "@noble/curves/ed25519.js";
+import { base64nopad } from "@scure/base";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { decodeB64NoPad, encodeB64NoPad } from "../../src/crypto/bytes.js";
+import { ephemeralX25519, hkdfSha256, hkdfSha256Reference, importPoint, importScalar, x25519, x25519Base } from "../../src/crypto/x25519.js";
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
+
+describe("hkdfSha256", () => {
+  it("matches crypto.hkdfSync", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 80 }), fc.uint8Array({ maxLength: 80 }), fc.string({ maxLength: 40 }), fc.integer({ min: 1, max: 100 }), (ikm, salt, info, len) => {
+        expect(Buffer.from(hkdfSha256(ikm, salt, info, len)).equals(Buffer.from(hkdfSha256Reference(ikm, salt, info, len)))).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("x25519Base", () => {
+  it("equals the reference ladder for random and edge scalars (clamping included)", () => {
+    const edges = [new Uint8Array(32), new Uint8Array(32).fill(0xff), Uint8Array.from({ length: 32 }, (_, i) => i), new Uint8Array(32).fill(7)];
+    for (const s of edges) expect(hex(x25519Base(importScalar(s)))).toBe(hex(noble.scalarMultBase(s)));
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (s) => {
+        expect(hex(x25519Base(importScalar(s)))).toBe(hex(noble.scalarMultBase(s)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("gives ephemeral pairs whose share and DH agree with the reference", () => {
+    const peer = noble.utils.randomSecretKey();
+    const peerPoint = noble.getPublicKey(peer);
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const { scalar, share } = ephemeralX25519();
+      expect(hex(share)).toBe(hex(noble.scalarMultBase(scalar.bytes)));
+      expect(hex(x25519(scalar, importPoint(peerPoint))!)).toBe(hex(noble.scalarMult(peer, share)));
+      seen.add(hex(share));
+    }
+    expect(seen.size).toBe(200);
+  });
+});
+
+describe("decodeB64NoPad / encodeB64NoPad (Node's codec plus strictness)", () => {
+  const ref = (s: string): string | null => {
+    try {
+      return Buffer.from(base64nopad.decode(s)).toString("hex");
+    } catch {
+      return null;
+    }
+  };
+  const mine = (s: string): string | null => {
+    const d = decodeB64NoPad(s);
+    return d === null ? null : Buffer.from(d).toString("hex");
+  };
+
+  it("agrees with @scure/base's strict base64nopad on random and mutated text", () => {
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=- _\n";
+    const text = fc.array(fc.constantFrom(...alphabet), { maxLength: 50 }).map((a) => a.join(""));
+    const valid = fc.uint8Array({ maxLength: 48 }).map((b) => base64nopad.encode(b));
+    const mutated = fc.tuple(valid, fc.nat(), fc.constantFrom(...alphabet)).map(([s, i, c]) => (s.length ? s.slice(0, i % s.length) + c + s.slice((i % s.length) + 1) : c));
+    fc.assert(fc.property(fc.oneof(text, valid, mutated), (s) => {
+      expect(mine(s)).toBe(ref(s));
+    }), { numRuns: 3000 });
+    for (const s of ["", "A", "AA", "AB", "AAA", "AAB", "AAAA", "AA==", "AAA=", "YQ", "YR", "YWI", "YWJ", "Y Q", "YQ\n"]) expect(mine(s)).toBe(ref(s));
+  });
+
+  it("encodes as @scure/base does", () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 80 }), (b) => {
+      expect(encodeB64NoPad(b)).toBe(base64nopad.encode(b));
+    }), { numRuns: 500 });
+  });
+});
