@@ -3,7 +3,8 @@
 // directory (rename is only atomic within one file system), fsync it, rename
 // it over the target, then fsync the directory so the rename itself is on disk.
 import { randomBytes } from "node:crypto";
-import { type FileHandle, open, realpath, rename, rm, stat } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { type FileHandle, lstat, open, realpath, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { NixsecError } from "../errors.js";
 
@@ -17,9 +18,9 @@ import { NixsecError } from "../errors.js";
  * - On failure the temporary file is removed and the target is untouched.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, mode?: number): Promise<void> {
-  const target = await resolveLink(file);
+  const { target, mode: oldMode } = await existing(file);
   const dir = path.dirname(target);
-  const finalMode = mode ?? (await modeOf(target));
+  const finalMode = mode ?? oldMode;
   const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
   let handle: FileHandle | undefined;
   try {
@@ -40,19 +41,24 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
   await syncDirectory(dir);
 }
 
-async function resolveLink(file: string): Promise<string> {
+/**
+ * Where to write and the mode to keep: one lstat for a plain file (the common
+ * case: realpath costs an lstat per path component), realpath and stat only
+ * for a symlink. A missing file (or a dangling link, which is replaced) has no mode.
+ */
+async function existing(file: string): Promise<{ target: string; mode: number | undefined }> {
+  let st: Stats;
   try {
-    return await realpath(file);
+    st = await lstat(file);
   } catch {
-    return path.resolve(file); // not there yet (or a dangling link, which we replace)
+    return { target: path.resolve(file), mode: undefined };
   }
-}
-
-async function modeOf(file: string): Promise<number | undefined> {
+  if (!st.isSymbolicLink()) return { target: path.resolve(file), mode: st.mode & 0o7777 };
   try {
-    return (await stat(file)).mode & 0o7777;
+    const target = await realpath(file);
+    return { target, mode: (await stat(target)).mode & 0o7777 };
   } catch {
-    return undefined;
+    return { target: path.resolve(file), mode: undefined };
   }
 }
 

@@ -3,42 +3,22 @@
 // rekey of many files scales with cores (measured in bench/rekey.mjs).
 //
 // Plaintexts reach the workers by postMessage (memory only, never disk) and
-// are wiped there after use. The worker is this very module, started with
-// `new Worker(import.meta.url)` and told apart by its workerData, so the
-// bundle needs no separate entry point. Where a worker cannot start (running
-// from TypeScript sources under the test runner, a platform without
-// worker_threads) callers fall back to encrypting in this thread.
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import { encryptBytes, parseRecipient, type ParsedRecipient } from "../crypto/index.js";
+// are wiped there after use. The worker runs encrypt-worker.ts, a separate
+// entry of the bundle that loads only the age layer (loading the whole CLI in
+// each worker cost ~0.2 s of CPU). Where a worker cannot start (running from
+// TypeScript sources under the test runner, a platform without worker_threads)
+// callers fall back to encrypting in this thread.
+import { Worker } from "node:worker_threads";
+import { encryptBytes } from "../crypto/index.js";
+import { type EncryptJob, MARK, type Reply, type Request, recipientCache } from "./encrypt-worker.js";
 
-const MARK = "nixsec-encrypt-worker/v1";
-
-export interface EncryptJob {
-  plaintext: Uint8Array;
-  /** Recipient strings as in the manifest. */
-  recipients: string[];
-  armor: boolean;
-}
+export type { EncryptJob } from "./encrypt-worker.js";
 
 export interface Encryptor {
   encrypt(job: EncryptJob): Promise<Uint8Array>;
   close(): Promise<void>;
   /** Threads doing the encryption (1: this one). */
   readonly threads: number;
-}
-
-/** Parses each distinct recipient once: an ssh-ed25519 recipient costs a scalar multiplication to set up. */
-function recipientCache(): (keys: string[]) => ParsedRecipient[] {
-  const cache = new Map<string, ParsedRecipient>();
-  return (keys) =>
-    keys.map((k) => {
-      let r = cache.get(k);
-      if (!r) {
-        r = parseRecipient(k);
-        cache.set(k, r);
-      }
-      return r;
-    });
 }
 
 export function inlineEncryptor(): Encryptor {
@@ -50,31 +30,14 @@ export function inlineEncryptor(): Encryptor {
   };
 }
 
-interface Request extends EncryptJob {
-  id: number;
-}
-type Reply = { id: number; ciphertext: Uint8Array } | { id: number; error: string } | { ready: true };
-
-function serve(): void {
-  const port = parentPort!;
-  const parse = recipientCache();
-  port.on("message", (req: Request) => {
-    encryptBytes(req.plaintext, parse(req.recipients), { armor: req.armor })
-      .then((ciphertext) => port.postMessage({ id: req.id, ciphertext } satisfies Reply))
-      // Crypto errors name keys and stanzas, never values.
-      .catch((err: unknown) => port.postMessage({ id: req.id, error: err instanceof Error ? err.message : String(err) } satisfies Reply))
-      .finally(() => req.plaintext.fill(0));
-  });
-  port.postMessage({ ready: true } satisfies Reply);
-}
-
-if (!isMainThread && workerData === MARK) serve();
-
 function startWorker(): Promise<Worker> {
   return new Promise((resolve, reject) => {
     let worker: Worker;
     try {
-      worker = new Worker(new URL(import.meta.url), { workerData: MARK });
+      // The bundle's own small entry (scripts/build.mjs): the worker loads the
+      // age layer only, not the CLI. From TypeScript sources there is no such
+      // file, the Worker fails to start and callers encrypt in this thread.
+      worker = new Worker(new URL("./encrypt-worker.js", import.meta.url), { workerData: MARK });
     } catch (err) {
       reject(err);
       return;
