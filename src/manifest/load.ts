@@ -6,6 +6,7 @@ import path from "node:path";
 import jsyaml from "js-yaml";
 import { type Document, isMap, isScalar, isSeq, parseDocument } from "yaml";
 import { NixsecError } from "../errors.js";
+import { cachedManifestData, storeManifestData } from "./cache.js";
 import { checkManifest } from "./checks.js";
 import { type Issue, type IssuePath, ManifestError, fromZodIssues, zodMessage } from "./issues.js";
 import { fieldsAt } from "./json-schema.js";
@@ -56,7 +57,28 @@ export async function loadManifest(file: string): Promise<Manifest> {
 
 /** Parses and validates manifest text; throws one ManifestError listing every problem. */
 export function parseManifest(text: string, file: string): Manifest {
-  return parseValidManifestFast(text, file) ?? parseManifestFully(text, file);
+  const cached = cachedManifestData(file, text);
+  if (cached) return withLazyDocument(file, text, cached);
+  const fast = parseValidManifestFast(text, file);
+  if (fast) {
+    storeManifestData(file, text, fast.data);
+    return fast;
+  }
+  return parseManifestFully(text, file);
+}
+
+/** A valid manifest whose YAML Document is parsed only when an edit needs it. */
+function withLazyDocument(file: string, text: string, data: ManifestData): Manifest {
+  let doc: Document | undefined;
+  return {
+    path: file,
+    source: text,
+    get doc(): Document {
+      doc ??= parseDocument(text, { uniqueKeys: false });
+      return doc;
+    },
+    data,
+  };
 }
 
 // Names that YAML might read as numbers, booleans or null; the full path
@@ -85,16 +107,7 @@ function parseValidManifestFast(text: string, file: string): Manifest | null {
   }
   const result = manifestSchema.safeParse(raw);
   if (!result.success || checkManifest(raw).length > 0) return null;
-  let doc: Document | undefined;
-  return {
-    path: file,
-    source: text,
-    get doc(): Document {
-      doc ??= parseDocument(text, { uniqueKeys: false });
-      return doc;
-    },
-    data: result.data,
-  };
+  return withLazyDocument(file, text, result.data);
 }
 
 /** The full path: the `yaml` Document, every problem with its position. */

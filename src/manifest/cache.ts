@@ -1,0 +1,75 @@
+// A cache of validated manifests, so a command on a large fleet does not parse
+// and validate the same nixsec.yaml on every run. Reading YAML is the slowest
+// part of starting a command: a 1000-secret manifest (177 KiB) takes ~70 ms of
+// js-yaml and ~40 ms of schema checks in a cold process, JSON.parse of the
+// validated result ~2 ms (bench/README.md, "Rekey", no-op).
+//
+// One file per manifest path under $NIXSEC_CACHE_DIR, else
+// $XDG_CACHE_HOME/nixsec/manifests, else ~/.cache/nixsec/manifests. An entry
+// is used only when it was written by this very build (the build id covers
+// the sources and the locked dependencies: scripts/build.mjs) for exactly the
+// bytes being read (SHA-256). Only manifests that validated are stored, and a
+// manifest holds public data only (names, public keys, wiring), no values.
+// Any problem reading or writing the cache is ignored: it is never needed.
+// NIXSEC_NO_CACHE=1 turns it off. Running from TypeScript sources (tests of
+// the library) there is no build id and no cache.
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { ManifestData } from "./schema.js";
+
+declare const __NIXSEC_BUILD_ID__: string | undefined;
+
+const BUILD_ID: string | null = typeof __NIXSEC_BUILD_ID__ === "string" ? __NIXSEC_BUILD_ID__ : null;
+
+interface Entry {
+  build: string;
+  sha256: string;
+  data: ManifestData;
+}
+
+function cacheDir(env: NodeJS.ProcessEnv): string | null {
+  if (env.NIXSEC_NO_CACHE === "1") return null;
+  if (env.NIXSEC_CACHE_DIR) return path.resolve(env.NIXSEC_CACHE_DIR);
+  const base = env.XDG_CACHE_HOME ? env.XDG_CACHE_HOME : env.HOME ? path.join(env.HOME, ".cache") : os.homedir() ? path.join(os.homedir(), ".cache") : null;
+  return base ? path.join(base, "nixsec", "manifests") : null;
+}
+
+function entryFile(dir: string, manifestPath: string): string {
+  return path.join(dir, createHash("sha256").update(path.resolve(manifestPath)).digest("hex").slice(0, 32) + ".json");
+}
+
+function digest(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** The validated data cached for exactly this text of `manifestPath`, or null. */
+export function cachedManifestData(manifestPath: string, text: string, env: NodeJS.ProcessEnv = process.env): ManifestData | null {
+  const dir = BUILD_ID ? cacheDir(env) : null;
+  if (!dir) return null;
+  try {
+    const entry = JSON.parse(readFileSync(entryFile(dir, manifestPath), "utf8")) as Entry;
+    if (entry.build !== BUILD_ID || entry.sha256 !== digest(text) || typeof entry.data !== "object" || entry.data === null) return null;
+    return entry.data;
+  } catch {
+    return null;
+  }
+}
+
+/** Records `data` as the validated form of `text`; best effort, atomic (a reader sees the old entry or the new). */
+export function storeManifestData(manifestPath: string, text: string, data: ManifestData, env: NodeJS.ProcessEnv = process.env): void {
+  const dir = BUILD_ID ? cacheDir(env) : null;
+  if (!dir) return;
+  const file = entryFile(dir, manifestPath);
+  const temp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(temp, JSON.stringify({ build: BUILD_ID!, sha256: digest(text), data } satisfies Entry), { mode: 0o600, flag: "wx" });
+    renameSync(temp, file);
+  } catch {
+    try {
+      rmSync(temp, { force: true });
+    } catch { /* nothing more to do */ }
+  }
+}
