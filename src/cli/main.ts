@@ -1,22 +1,34 @@
-// The one entry: run(argv, io) maps every outcome to an exit code.
-import { CommanderError } from "commander";
+// The one entry: run(argv, io) maps every outcome to an exit code. Commander
+// and the program are loaded here, not statically, so the fast paths
+// (fast-path.ts: the pre-commit hook) start without them.
 import { ExitCode, InterruptedError, NixsecError } from "../errors.js";
+import { fastPath } from "./fast-path.js";
 import { processIo, type Io } from "./io.js";
 import { printError } from "./output.js";
-import { buildProgram } from "./program.js";
 
 export async function run(argv: string[], io: Io): Promise<number> {
-  const program = buildProgram(io);
   try {
-    await program.parseAsync(argv, { from: "user" });
+    const fast = fastPath(argv);
+    if (fast) {
+      await fast(io);
+      return ExitCode.ok;
+    }
+    const { buildProgram } = await import("./program.js");
+    await buildProgram(io).parseAsync(argv, { from: "user" });
     return ExitCode.ok;
   } catch (err) {
     return reportError(io, err);
   }
 }
 
+/** commander's own errors (usage, --help, --version), which it has already printed; all its codes start with "commander.". */
+function isCommanderError(err: unknown): err is Error & { code: string } {
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && typeof code === "string" && code.startsWith("commander.");
+}
+
 function reportError(io: Io, err: unknown): number {
-  if (err instanceof CommanderError) {
+  if (isCommanderError(err)) {
     if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return ExitCode.ok;
     return ExitCode.usage;
   }
