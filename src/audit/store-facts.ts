@@ -5,6 +5,7 @@
 import { lstatSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { isMap, isScalar } from "yaml";
+import { documentOf } from "../manifest/document.js";
 import { NixsecError } from "../errors.js";
 import { generatedFiles } from "../nixgen/gen.js";
 import { resolveIdentityPaths } from "../store/identity.js";
@@ -39,7 +40,7 @@ const rel = (root: string, p: string): string => path.relative(root, p).split(pa
 function secretLines(store: Store): Map<string, number> {
   const lines = new Map<string, number>();
   const src = store.manifest.source;
-  const node = store.manifest.doc.get("secrets", true);
+  const node = documentOf(store.manifest).get("secrets", true);
   if (!isMap(node)) return lines;
   for (const pair of node.items) {
     if (!isScalar(pair.key) || !pair.key.range) continue;

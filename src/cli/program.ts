@@ -5,8 +5,9 @@ import type { Io } from "./io.js";
 import { printError } from "./output.js";
 import { registerAuditCommands } from "./register-audit.js";
 import { registerRotateCommands } from "./register-rotate.js";
+import { VERSION } from "./version.js";
 
-export const VERSION = "0.1.0";
+export { VERSION };
 
 const EXIT_CODES = `
 Exit codes:

@@ -5,7 +5,8 @@
 import { type Issue, formatPath } from "./issues.js";
 import { parseRecipient } from "./keys.js";
 import { principalNameProblem, relativeDirProblem, secretNameProblem } from "./names.js";
-import { formatProblem, serviceName, wireEntrySchema } from "./wire.js";
+import { formatProblem, serviceName } from "./wire.js";
+import { wireEntrySchema } from "./wire-schema.js";
 
 type Raw = Record<string, unknown>;
 

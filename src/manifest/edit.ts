@@ -4,10 +4,12 @@
 // an edit that would leave an invalid manifest throws instead of returning.
 import { type Document, isCollection, isMap, isNode, isScalar, isSeq, type YAMLMap } from "yaml";
 import { NixsecError } from "../errors.js";
-import { writeFileAtomic } from "../store/atomic.js";
-import { type Manifest, validateDocument } from "./load.js";
-import { preserveFormatting, renderYaml } from "./preserve.js";
+import { documentOf, withDocument } from "./document.js";
+import type { Manifest } from "./load.js";
 import type { SecretInput } from "./schema.js";
+import { validateDocument } from "./validate.js";
+
+export { renderManifest, saveManifest } from "./save.js";
 
 /** Fields for `putSecret`: `undefined` leaves a field as it is, `null` removes it. */
 export type SecretFields = { [K in keyof SecretInput]?: SecretInput[K] | null };
@@ -96,20 +98,6 @@ export function removeSecret(m: Manifest, name: string): Manifest {
   return edit(m, (doc) => doc.deleteIn(["secrets", name]));
 }
 
-// Long keys stay on one line (no folding); `hosts: [a, b]` as people write it.
-const YAML_OPTIONS = { lineWidth: 0, flowCollectionPadding: false };
-
-/** The manifest as YAML text; lines no edit touched keep the user's spelling. */
-export function renderManifest(m: Manifest): string {
-  const edited = m.doc.toString(YAML_OPTIONS);
-  return preserveFormatting(m.source, edited, (text) => renderYaml(text, YAML_OPTIONS));
-}
-
-/** Writes the manifest back to its file, atomically, keeping the file's mode. */
-export async function saveManifest(m: Manifest): Promise<void> {
-  await writeFileAtomic(m.path, renderManifest(m));
-}
-
 function addPrincipal(m: Manifest, group: Group, name: string, key: string): Manifest {
   const kind = group === "admins" ? "admin" : "host";
   if (Object.hasOwn(m.data[group], name)) {
@@ -132,9 +120,9 @@ function requireEntry(m: Manifest, group: Group, name: string): void {
 }
 
 function edit(m: Manifest, change: (doc: Document) => void): Manifest {
-  const doc = m.doc.clone();
+  const doc = documentOf(m).clone();
   change(doc);
-  return { path: m.path, source: m.source, doc, data: validateDocument(doc, m.path) };
+  return withDocument({ path: m.path, source: m.source, data: validateDocument(doc, m.path) }, doc);
 }
 
 /**

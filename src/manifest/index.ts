@@ -1,5 +1,9 @@
-// The manifest's public API: what the CLI and the generators import.
-export { type Manifest, MANIFEST_FILE, findManifest, loadManifest, parseManifest } from "./load.js";
+// The manifest's whole API: reading, validating, editing. Commands on the hot
+// path (rekey, status, gen, the stores they open) import read.ts instead,
+// which loads neither the schema nor the YAML libraries.
+export { type Manifest, MANIFEST_FILE, findManifest, loadManifest } from "./load.js";
+export { parseManifest } from "./validate.js";
+export { documentOf } from "./document.js";
 export {
   type SecretFields,
   addAdmin,
@@ -8,11 +12,10 @@ export {
   removeAdmin,
   removeHost,
   removeSecret,
-  renderManifest,
-  saveManifest,
   setAdminKey,
   setHostKey,
 } from "./edit.js";
+export { renderManifest, saveManifest } from "./save.js";
 export {
   type GenerateSpec,
   type ManifestData,
@@ -25,4 +28,5 @@ export { type Issue, ManifestError, formatPath } from "./issues.js";
 export { type Recipient, type RecipientType, parseRecipient } from "./keys.js";
 export { durationMs } from "./names.js";
 export { manifestJsonSchema, renderManifestJsonSchema } from "./json-schema.js";
-export { type WireEntry, OPTION_ROOTS, serviceName, wireEntrySchema } from "./wire.js";
+export { type WireEntry, OPTION_ROOTS, serviceName } from "./wire.js";
+export { wireEntrySchema } from "./wire-schema.js";

@@ -5,7 +5,7 @@
 // loose patterns for them, through `.meta({ pattern })`.
 import { z } from "zod";
 import { RECIPIENT_PATTERN, parseRecipient } from "./keys.js";
-import { wireEntrySchema } from "./wire.js";
+import { wireEntrySchema } from "./wire-schema.js";
 import {
   DURATION_PATTERN,
   MODE_PATTERN,

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { NixsecError } from "../errors.js";
-import { serviceName, type WireEntry } from "../manifest/index.js";
+import { serviceName, type WireEntry } from "../manifest/read.js";
 import type { Store } from "../store/store.js";
 import { secretFile } from "../store/store.js";
 import { nixPath, type NixValue } from "./emit.js";

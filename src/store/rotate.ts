@@ -3,7 +3,7 @@
 // Consumers restart on the next deploy because the generated Nix carries a
 // hash of each ciphertext (src/nixgen/data.ts).
 import { encryptBytes, parseRecipient, type LoadedIdentity } from "../crypto/index.js";
-import { durationMs, type SecretSpec } from "../manifest/index.js";
+import { durationMs, type SecretSpec } from "../manifest/read.js";
 import { NixsecError } from "../errors.js";
 import { writeFileAtomic } from "./atomic.js";
 import { generateValue, type Generated, type GenerateKind } from "./generate.js";

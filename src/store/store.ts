@@ -5,7 +5,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { NixsecError } from "../errors.js";
 import { AgeError, decryptBytes, encryptBytes, parseRecipient, type LoadedIdentity, type ParsedRecipient } from "../crypto/index.js";
-import { findManifest, loadManifest, MANIFEST_FILE, type Manifest } from "../manifest/index.js";
+import { findManifest, loadManifest, MANIFEST_FILE, type Manifest } from "../manifest/read.js";
 import { writeFileAtomic } from "./atomic.js";
 
 export interface Store {

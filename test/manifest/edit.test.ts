@@ -20,6 +20,7 @@ import {
   saveManifest,
   setAdminKey,
   setHostKey,
+  documentOf,
 } from "../../src/manifest/index.js";
 import { AGE_ALICE, AGE_BOB, ED25519_HANNIBAL, ED25519_LECTER, HANDWRITTEN, RSA_3072 } from "./fixtures.js";
 
@@ -29,7 +30,7 @@ const load = (text = HANDWRITTEN) => parseManifest(text, "nixsec.yaml");
 function meaning(m: Manifest): string {
   const again = parseManifest(renderManifest(m), m.path);
   expect(again.data).toEqual(m.data);
-  return again.doc.toString();
+  return documentOf(again).toString();
 }
 
 describe("editing keeps the hand-written file", () => {

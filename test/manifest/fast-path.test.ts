@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { parseManifest } from "../../src/manifest/index.js";
-import { parseManifestFully } from "../../src/manifest/load.js";
+import { parseManifestFully } from "../../src/manifest/validate.js";
 import { repoRoot } from "../helpers/tools.js";
 import { AGE_ALICE, ED25519_HANNIBAL, HANDWRITTEN } from "./fixtures.js";
 

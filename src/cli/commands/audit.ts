@@ -15,7 +15,7 @@ import { SEVERITY_RANK } from "../../audit/types.js";
 import { ExitCode, NixsecError } from "../../errors.js";
 import type { Io } from "../io.js";
 import { printInfo, printWarning, style } from "../output.js";
-import { VERSION } from "../program.js";
+import { VERSION } from "../version.js";
 
 export interface AuditCommandOptions {
   format?: "text" | "json" | "sarif";

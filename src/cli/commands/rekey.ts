@@ -7,7 +7,7 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { NixsecError } from "../../errors.js";
 import type { LoadedIdentity } from "../../crypto/index.js";
-import { saveManifest, type Manifest } from "../../manifest/index.js";
+import type { Manifest } from "../../manifest/read.js";
 import { executeRekey, type RekeyProgress, type RunResult } from "../../store/rekey-run.js";
 import { describeReason, lockIsDirty, planIsEmpty, planScan, readerChanges, scanStore, type RekeyPlan, type StoreScan } from "../../store/rekey.js";
 import { desiredReaders } from "../../store/lock.js";
@@ -229,13 +229,13 @@ export async function applyReaderChange(io: Io, before: Store, m: Manifest, opts
   const other = full.rekey.length - plan.rekey.length;
   if (other > 0) printInfo(io, `${plural(other, "other secret")} also need${other === 1 ? "s" : ""} a rekey (\`nixsec status\` says why); \`nixsec rekey\` does it`);
   if (opts.rekey === false || planIsEmpty(plan)) {
-    await saveManifest(m);
+    await (await import("../../manifest/save.js")).saveManifest(m);
     if (opts.rekey === false && plan.rekey.length) printInfo(io, `${plural(plan.rekey.length, "secret")} now need a rekey: run \`nixsec rekey\``);
     return plan;
   }
   printPlan(io, plan, scan);
   const identities = loaded ?? (plan.rekey.length ? await adminIdentities(io, before, opts) : []);
-  const result = await execute({ io, store: after, scan, plan, identities, beforeWrite: () => saveManifest(m) });
+  const result = await execute({ io, store: after, scan, plan, identities, beforeWrite: async () => (await import("../../manifest/save.js")).saveManifest(m) });
   reportRun(io, result);
   await regenerate(io, after);
   return plan;
