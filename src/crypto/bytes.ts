@@ -42,6 +42,22 @@ export function decodeB64NoPad(s: string): Uint8Array | null {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
+const B64_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) B64_VALUE["ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".charCodeAt(i)] = i;
+
+/**
+ * Whether `s` is canonical unpadded base64 (what decodeB64NoPad accepts),
+ * without decoding it: the alphabet, a length that is not 1 mod 4, and zero
+ * bits past the last whole byte in the final character.
+ */
+export function isCanonicalB64NoPad(s: string): boolean {
+  const rem = s.length % 4;
+  if (rem === 1 || !B64_CHARS.test(s)) return false;
+  if (rem === 0) return true;
+  const last = B64_VALUE[s.charCodeAt(s.length - 1)]!;
+  return (last & (rem === 2 ? 0x0f : 0x03)) === 0;
+}
+
 export function encodeB64NoPad(b: Uint8Array): string {
   const t = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
   const pad = t.endsWith("==") ? 2 : t.endsWith("=") ? 1 : 0;

@@ -3,7 +3,7 @@
 // failure as "header" before any identity is tried.
 // Spec: https://github.com/C2SP/C2SP/blob/main/age.md#header
 import { Stanza } from "./stanza.js";
-import { concatBytes, decodeB64NoPad } from "./bytes.js";
+import { decodeB64NoPad, isCanonicalB64NoPad } from "./bytes.js";
 import { AgeError } from "./errors.js";
 
 export const AGE_VERSION_LINE = "age-encryption.org/v1";
@@ -64,16 +64,17 @@ export function parseAgeHeader(file: Uint8Array, maxLine = 1 << 16): AgeHeader {
     const args = line.slice(3).split(" ");
     if (args.length === 0 || args.some((a) => a.length === 0)) fail("empty stanza argument");
     for (const a of args) for (let i = 0; i < a.length; i++) if (!isVchar(a.charCodeAt(i))) fail("invalid stanza argument");
-    const chunks: Uint8Array[] = [];
+    // Body lines are checked now (a malformed stanza makes the whole file
+    // invalid) and decoded only when an identity reads the stanza.
+    let text = "";
     for (;;) {
       let bodyLine: string;
       [bodyLine, off] = readLine(b, off, COLUMNS);
-      const dec = decodeB64NoPad(bodyLine);
-      if (dec === null) fail("invalid stanza body encoding");
-      chunks.push(dec);
+      if (!isCanonicalB64NoPad(bodyLine)) fail("invalid stanza body encoding");
+      text += bodyLine;
       if (bodyLine.length < COLUMNS) break;
     }
-    stanzas.push(new Stanza(args, chunks.length === 1 ? chunks[0]! : concatBytes(...chunks)));
+    stanzas.push(Stanza.fromBase64(args, text));
   }
 }
 

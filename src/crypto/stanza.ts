@@ -4,11 +4,38 @@
 // its post-quantum code (~450 KB) on every CLI start.
 
 export class Stanza {
+  #body: Uint8Array | null;
+  #text: string | null = null;
+
   constructor(
     readonly args: string[],
-    readonly body: Uint8Array,
-  ) {}
+    body: Uint8Array,
+  ) {
+    this.#body = body;
+  }
+
+  /**
+   * A stanza read from a header, its body kept as the (already validated,
+   * canonical) unpadded base64 text and decoded on first use: a file has a
+   * stanza per reader and an identity opens one of them.
+   */
+  static fromBase64(args: string[], text: string): Stanza {
+    const s = new Stanza(args, EMPTY);
+    s.#body = null;
+    s.#text = text;
+    return s;
+  }
+
+  get body(): Uint8Array {
+    if (this.#body === null) {
+      const b = Buffer.from(this.#text!, "base64");
+      this.#body = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    }
+    return this.#body;
+  }
 }
+
+const EMPTY = new Uint8Array(0);
 
 export interface Recipient {
   wrapFileKey(fileKey: Uint8Array): Stanza[] | Promise<Stanza[]>;

@@ -6,7 +6,7 @@ import { x25519 as noble } from "@noble/curves/ed25519.js";
 import { base64nopad } from "@scure/base";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeB64NoPad, encodeB64NoPad } from "../../src/crypto/bytes.js";
+import { decodeB64NoPad, encodeB64NoPad, isCanonicalB64NoPad } from "../../src/crypto/bytes.js";
 import { ephemeralX25519, hkdfSha256, hkdfSha256Reference, importPoint, importScalar, x25519, x25519Base } from "../../src/crypto/x25519.js";
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
@@ -70,6 +70,16 @@ describe("decodeB64NoPad / encodeB64NoPad (Node's codec plus strictness)", () =>
       expect(mine(s)).toBe(ref(s));
     }), { numRuns: 3000 });
     for (const s of ["", "A", "AA", "AB", "AAA", "AAB", "AAAA", "AA==", "AAA=", "YQ", "YR", "YWI", "YWJ", "Y Q", "YQ\n"]) expect(mine(s)).toBe(ref(s));
+  });
+
+  it("isCanonicalB64NoPad accepts exactly what the decoder accepts", () => {
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=- _\n";
+    const text = fc.array(fc.constantFrom(...alphabet), { maxLength: 50 }).map((a) => a.join(""));
+    const valid = fc.uint8Array({ maxLength: 48 }).map((b) => base64nopad.encode(b));
+    const lastChanged = fc.tuple(valid, fc.constantFrom(...alphabet)).map(([s, c]) => s.slice(0, -1) + c);
+    fc.assert(fc.property(fc.oneof(text, valid, lastChanged), (s) => {
+      expect(isCanonicalB64NoPad(s)).toBe(ref(s) !== null);
+    }), { numRuns: 3000 });
   });
 
   it("encodes as @scure/base does", () => {
