@@ -4,17 +4,19 @@
 // js-yaml and ~40 ms of schema checks in a cold process, JSON.parse of the
 // validated result ~2 ms (bench/README.md, "Rekey", no-op).
 //
-// One file per manifest path under $NIXSEC_CACHE_DIR, else
-// $XDG_CACHE_HOME/nixsec/manifests, else ~/.cache/nixsec/manifests. An entry
-// is used only when it was written by this very build (the build id covers
-// the sources and the locked dependencies: scripts/build.mjs) for exactly the
-// bytes being read (SHA-256). Only manifests that validated are stored, and a
-// manifest holds public data only (names, public keys, wiring), no values.
+// Entries live under $NIXSEC_CACHE_DIR, else $XDG_CACHE_HOME/nixsec/manifests,
+// else ~/.cache/nixsec/manifests, named by the SHA-256 of the build id and the
+// manifest's bytes: an entry is used only by the build that wrote it (the
+// build id covers the sources and the locked dependencies: scripts/build.mjs)
+// for exactly those bytes, wherever the file is (`audit --staged` reads the
+// manifest from a temporary checkout of the index). The newest MAX_ENTRIES are
+// kept. Only manifests that validated are stored, and a manifest holds public
+// data only (names, public keys, wiring), no values.
 // Any problem reading or writing the cache is ignored: it is never needed.
 // NIXSEC_NO_CACHE=1 turns it off. Running from TypeScript sources (tests of
 // the library) there is no build id and no cache.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { ManifestData } from "./schema.js";
@@ -22,6 +24,9 @@ import type { ManifestData } from "./schema.js";
 declare const __NIXSEC_BUILD_ID__: string | undefined;
 
 const BUILD_ID: string | null = typeof __NIXSEC_BUILD_ID__ === "string" ? __NIXSEC_BUILD_ID__ : null;
+
+/** Entries kept: a few repositories and their recent versions. */
+export const MAX_ENTRIES = 16;
 
 interface Entry {
   build: string;
@@ -36,21 +41,31 @@ function cacheDir(env: NodeJS.ProcessEnv): string | null {
   return base ? path.join(base, "nixsec", "manifests") : null;
 }
 
-function entryFile(dir: string, manifestPath: string): string {
-  return path.join(dir, createHash("sha256").update(path.resolve(manifestPath)).digest("hex").slice(0, 32) + ".json");
-}
-
 function digest(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-/** The validated data cached for exactly this text of `manifestPath`, or null. */
-export function cachedManifestData(manifestPath: string, text: string, env: NodeJS.ProcessEnv = process.env): ManifestData | null {
+function entryFile(dir: string, sha256: string): string {
+  return path.join(dir, digest(`${BUILD_ID}\0${sha256}`).slice(0, 40) + ".json");
+}
+
+/** Removes all but the newest MAX_ENTRIES entries (and temp files a crash left). */
+function prune(dir: string): void {
+  const entries = readdirSync(dir)
+    .filter((f) => f.endsWith(".json") || f.endsWith(".tmp"))
+    .map((f) => ({ f, t: statSync(path.join(dir, f)).mtimeMs }))
+    .sort((a, b) => b.t - a.t);
+  for (const e of entries.slice(MAX_ENTRIES)) rmSync(path.join(dir, e.f), { force: true });
+}
+
+/** The validated data cached for exactly this manifest text, or null. */
+export function cachedManifestData(text: string, env: NodeJS.ProcessEnv = process.env): ManifestData | null {
   const dir = BUILD_ID ? cacheDir(env) : null;
   if (!dir) return null;
   try {
-    const entry = JSON.parse(readFileSync(entryFile(dir, manifestPath), "utf8")) as Entry;
-    if (entry.build !== BUILD_ID || entry.sha256 !== digest(text) || typeof entry.data !== "object" || entry.data === null) return null;
+    const sha256 = digest(text);
+    const entry = JSON.parse(readFileSync(entryFile(dir, sha256), "utf8")) as Entry;
+    if (entry.build !== BUILD_ID || entry.sha256 !== sha256 || typeof entry.data !== "object" || entry.data === null) return null;
     return entry.data;
   } catch {
     return null;
@@ -58,15 +73,17 @@ export function cachedManifestData(manifestPath: string, text: string, env: Node
 }
 
 /** Records `data` as the validated form of `text`; best effort, atomic (a reader sees the old entry or the new). */
-export function storeManifestData(manifestPath: string, text: string, data: ManifestData, env: NodeJS.ProcessEnv = process.env): void {
+export function storeManifestData(text: string, data: ManifestData, env: NodeJS.ProcessEnv = process.env): void {
   const dir = BUILD_ID ? cacheDir(env) : null;
   if (!dir) return;
-  const file = entryFile(dir, manifestPath);
+  const sha256 = digest(text);
+  const file = entryFile(dir, sha256);
   const temp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileSync(temp, JSON.stringify({ build: BUILD_ID!, sha256: digest(text), data } satisfies Entry), { mode: 0o600, flag: "wx" });
+    writeFileSync(temp, JSON.stringify({ build: BUILD_ID!, sha256, data } satisfies Entry), { mode: 0o600, flag: "wx" });
     renameSync(temp, file);
+    prune(dir);
   } catch {
     try {
       rmSync(temp, { force: true });

@@ -48,7 +48,7 @@ export async function loadManifest(file: string): Promise<Manifest> {
     }
     throw new NixsecError(`cannot read ${file} (${code ?? "unknown error"})`, { cause: e });
   }
-  const cached = cachedManifestData(file, text);
+  const cached = cachedManifestData(text);
   if (cached) return { path: file, source: text, data: cached };
   return (await import("./validate.js")).parseManifest(text, file);
 }

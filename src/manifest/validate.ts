@@ -13,11 +13,11 @@ import { type ManifestData, manifestSchema } from "./schema.js";
 
 /** Parses and validates manifest text; throws one ManifestError listing every problem. */
 export function parseManifest(text: string, file: string): Manifest {
-  const cached = cachedManifestData(file, text);
+  const cached = cachedManifestData(text);
   if (cached) return { path: file, source: text, data: cached };
   const fast = parseValidManifestFast(text, file);
   if (fast) {
-    storeManifestData(file, text, fast.data);
+    storeManifestData(text, fast.data);
     return fast;
   }
   return parseManifestFully(text, file);
