@@ -51,8 +51,13 @@ export interface RunResult {
 
 /** Below this many recipient wraps (~0.3 s of work) worker start-up does not pay. */
 const WORKER_THRESHOLD = 1500;
-const LOCK_FLUSH_MS = 500;
-const WRITES_IN_FLIGHT = 8;
+// The lock is written when no replacement is in flight, so each flush stalls
+// the pipeline: every 2 s (a crash loses at most that much progress to a
+// re-run, never a value). 32 replacements in flight keep the disk busy while
+// this thread checks the next ciphertexts (8 left the tail of a 1000-file
+// rekey waiting on fsyncs: bench/README.md, "Rekey").
+const LOCK_FLUSH_MS = 2000;
+const WRITES_IN_FLIGHT = 32;
 
 let tamperForTests: ((secret: string, ciphertext: Uint8Array) => Uint8Array) | undefined;
 /** Test hook: alter new ciphertexts before they are checked (to prove the check stops a bad write). */
