@@ -5,13 +5,16 @@
 // otherwise; StagedSource reads the blobs staged for commit (git cat-file), so
 // a pre-commit hook audits what will be committed, not what is on disk.
 import { execFileSync, spawnSync } from "node:child_process";
-import { type Stats, lstatSync, readFileSync, readdirSync } from "node:fs";
+import { type Stats, closeSync, fstatSync, lstatSync, openSync, readFileSync, readSync, readdirSync } from "node:fs";
 import path from "node:path";
 
 export interface SourceEntry {
   /** Relative to the source root, `/`-separated. */
   path: string;
-  /** Size in bytes when known before reading (to skip large files unread). */
+  /**
+   * Size in bytes when known before reading (to skip large files unread).
+   * A directory walk leaves it unset: the size comes with the read (readCapped).
+   */
   size?: number;
   /** Tracked by git (for a staged source: every entry, since it is about to be committed). */
   tracked?: boolean;
@@ -99,20 +102,39 @@ export class WorktreeSource implements Source {
         const p = rec.slice(2);
         if (p && !seen.has(p)) { seen.add(p); entries.push({ path: p, tracked: rec[0] !== "?" }); }
       }
-    } else {
-      entries = [];
-      if (this.only.length === 0) walk(this.root, "", entries);
-      else for (const o of this.only) {
-        const st = statOrNull(path.join(this.root, o));
-        if (st?.isDirectory()) walk(this.root, o.replace(/\/+$/, ""), entries);
-        else if (st?.isFile()) entries.push({ path: o });
+      // git lists paths that are not regular files in the working tree
+      // (deleted, symlinks, submodules): one lstat each tells.
+      for (const e of entries) {
+        const st = statOrNull(path.join(this.root, e.path));
+        if (st?.isFile()) e.size = st.size;
       }
+      return entries.filter((e) => e.size !== undefined);
     }
+    // A walk sees the type of each entry in its directory listing already; an
+    // lstat per file only for its size cost a tenth of a whole scan, so
+    // walked entries have no size until they are read (readCapped, measure).
+    entries = [];
+    if (this.only.length === 0) walk(this.root, "", entries);
+    else for (const o of this.only) {
+      const st = statOrNull(path.join(this.root, o));
+      if (st?.isDirectory()) walk(this.root, o.replace(/\/+$/, ""), entries);
+      else if (st?.isFile()) entries.push({ path: o }); // no size either: all walked entries alike
+    }
+    return entries;
+  }
+
+  /** Sets the size of entries listed without one; drops those that are no longer regular files. */
+  measure(entries: readonly SourceEntry[]): SourceEntry[] {
+    const out: SourceEntry[] = [];
     for (const e of entries) {
-      const st = statOrNull(path.join(this.root, e.path));
-      if (st?.isFile()) e.size = st.size;
+      if (e.size === undefined) {
+        const st = statOrNull(path.join(this.root, e.path));
+        if (!st?.isFile()) continue;
+        e.size = st.size;
+      }
+      out.push(e);
     }
-    return entries.filter((e) => e.size !== undefined);
+    return out;
   }
 
   read(entry: SourceEntry): Uint8Array | null {
@@ -121,6 +143,43 @@ export class WorktreeSource implements Source {
     } catch {
       return null;
     }
+  }
+
+  /**
+   * Like read, but a file larger than `maxBytes` is not read: its size is
+   * returned instead (and set on the entry), as a listed size would have been.
+   */
+  readCapped(entry: SourceEntry, maxBytes: number): Uint8Array | number | null {
+    const r = readCapped(path.join(this.root, entry.path), maxBytes);
+    if (typeof r === "number") entry.size = r;
+    return r;
+  }
+}
+
+/** The bytes of a regular file, its size when larger than `maxBytes` (unread), or null when it cannot be read. */
+export function readCapped(file: string, maxBytes: number): Uint8Array | number | null {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch {
+    return null;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size > maxBytes) return size;
+    // As readFileSync: the size fstat gave, or less if the file shrank meanwhile.
+    const buf = Buffer.allocUnsafe(size);
+    let got = 0;
+    while (got < size) {
+      const n = readSync(fd, buf, got, size - got, null);
+      if (n === 0) break;
+      got += n;
+    }
+    return got === size ? buf : buf.subarray(0, got);
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
   }
 }
 

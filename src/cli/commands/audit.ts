@@ -7,9 +7,9 @@ import path from "node:path";
 import {
   AUDIT_CONFIG_FILE, AuditConfigError, BaselineError, DEFAULT_MAX_FILE_BYTES, MIN_DIGITS, MIN_VALUE_BYTES, RULES, SourceError, StagedSource, UnknownRuleError,
   MANIFEST, WorktreeSource, allowFromFlag, applyBaseline, closureFindings, closureNeedles, compareFindings, detectEnv, detectFile, emptyConfig,
-  fileAllowed, findRepoRoot, findingAllowed, makeBaseline, parseAuditConfig, parseBaseline, renderBaseline, renderJson, renderSarif, renderText,
+  fileAllowed, findRepoRoot, findingAllowed, makeBaseline, parseAuditConfig, parseBaseline, readEntries, renderBaseline, renderJson, renderSarif, renderText,
   checkManagedStore, searchClosure, summarize,
-  type AuditConfig, type ClosureSecret, type Finding, type Note, type Severity, type Source, type SourceEntry,
+  type AuditConfig, type ClosureSecret, type FileResult, type Finding, type Note, type Severity, type Source, type SourceEntry,
 } from "../../audit/index.js";
 import { SEVERITY_RANK } from "../../audit/types.js";
 import { ExitCode, NixsecError } from "../../errors.js";
@@ -117,6 +117,15 @@ async function scanRepository(io: Io, paths: string[], opts: AuditCommandOptions
     if (err instanceof SourceError) throw new NixsecError(err.message, err.hint ? { hint: err.hint } : {});
     throw err;
   }
+  // Each V8 isolate already keeps ~1.4 cores busy (its compiler and GC threads):
+  // on 2 cores a second scanning thread was slower (bench/README.md, "Audit").
+  const cores = os.availableParallelism();
+  const threads = opts.jobs ?? (cores >= 4 ? Math.min(4, Math.floor(cores / 2)) : 1);
+  // Worker threads load the bundled parallel.js; the TypeScript sources (tests of the library) stay on one thread.
+  const mayParallel = source instanceof WorktreeSource && threads > 1 && !import.meta.url.endsWith(".ts");
+  // A directory walk lists files without their sizes (a single thread learns
+  // them as it reads); splitting the work over threads needs them up front.
+  if (mayParallel) entries = source.measure(entries);
   const disabled = [...config.disable, ...(opts.disable ?? [])];
   let env;
   try {
@@ -140,18 +149,21 @@ async function scanRepository(io: Io, paths: string[], opts: AuditCommandOptions
   }
   const bytes = todo.reduce((n, e) => n + (e.size ?? 0), 0);
   const PARALLEL_MIN_BYTES = 3 << 20; // below a few MB a thread costs more than it saves
-  // Each V8 isolate already keeps ~1.4 cores busy (its compiler and GC threads):
-  // on 2 cores a second scanning thread was slower (bench/README.md, "Audit").
-  const cores = os.availableParallelism();
-  const threads = opts.jobs ?? (cores >= 4 ? Math.min(4, Math.floor(cores / 2)) : 1);
-  // Worker threads load the bundled parallel.js; the TypeScript sources (tests of the library) stay on one thread.
-  const parallel = source instanceof WorktreeSource && threads > 1 && bytes >= PARALLEL_MIN_BYTES && todo.length >= 2 * threads && !import.meta.url.endsWith(".ts");
-  const results = parallel
-    ? await (await import("../../audit/parallel.js")).detectParallel(scope.root, todo.map((e) => ({ path: e.path, size: e.size ?? 0 })), env, { disabledRules: disabled, secretsDirs: config.secretsDirs }, threads)
-    : todo.map((e) => {
-      const b = source.read(e);
-      return b ? detectFile(e.path, b, env) : null;
+  const parallel = mayParallel && bytes >= PARALLEL_MIN_BYTES && todo.length >= 2 * threads;
+  let results: (FileResult | null)[];
+  if (parallel) {
+    results = await (await import("../../audit/parallel.js")).detectParallel(scope.root, todo.map((e) => ({ path: e.path, size: e.size ?? 0 })), env, { disabledRules: disabled, secretsDirs: config.secretsDirs }, threads);
+  } else {
+    // One thread detects while (for a walk of many files) another reads ahead.
+    // A walk lists no sizes: a file over the cap shows as it is read, and its
+    // note lands where the listing would have put it (in entry order, before
+    // the notes of the scanned files).
+    results = new Array<FileResult | null>(todo.length).fill(null);
+    readEntries(source, todo, DEFAULT_MAX_FILE_BYTES, (i, got) => {
+      if (typeof got === "number") scan.notes.push({ file: todo[i]!.path, message: `skipped: larger than ${DEFAULT_MAX_FILE_BYTES / 1024} KiB` });
+      else if (got) results[i] = detectFile(todo[i]!.path, got, env);
     });
+  }
   let scanned = 0;
   for (const r of results) {
     if (!r) continue;
