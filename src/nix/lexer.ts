@@ -48,17 +48,81 @@ const has = (c: number, bit: number): boolean => c < 128 && (cls[c]! & bit) !== 
 /** `PATH_CHAR` of lexer.l: `[a-zA-Z0-9\.\_\-\+]`. */
 const isPathChar = (c: number): boolean => c < 128 && (cls[c]! & C_PATH) !== 0;
 
-const KEYWORDS = new Map<string, Tok>([
-  ["if", Tok.IF], ["then", Tok.THEN], ["else", Tok.ELSE], ["assert", Tok.ASSERT],
-  ["with", Tok.WITH], ["let", Tok.LET], ["in", Tok.IN], ["rec", Tok.REC],
-  ["inherit", Tok.INHERIT], ["or", Tok.OR_KW],
-]);
+// Runs of one character class are measured with sticky regexes: irregexp
+// compiles them to native code after their first use, while a charCodeAt
+// loop stays in the interpreter until V8 optimises the function around it,
+// which is much of a one-shot audit of a few thousand files. The classes
+// are those of `cls` above (ASCII only, like flex's).
+const WS_RUN = /[ \t\r\n]*/y;
+const ID_RUN = /[a-zA-Z0-9_'-]*/y;
+const PATH_RUN = /[a-zA-Z0-9._+-]*/y;
+const SCHEME_RUN = /[a-zA-Z0-9+.-]*/y;
+const COMMENT_RUN = /[^\r\n]*/y;
+const STRING_CHARS = /[^"\\$]*/y;
+const IND_STRING_CHARS = /[^$']*/y;
+const SPACES = / */y;
 
-/** Tokenises `src` exactly as Nix 2.8 would; never throws. */
+/** The end of the run of `re` (a sticky, possibly empty pattern) that starts at `i`. */
+function runEnd(re: RegExp, src: string, i: number): number {
+  re.lastIndex = i;
+  re.test(src);
+  return re.lastIndex;
+}
+
+/**
+ * The keyword token for the identifier src[s, s+len), else ID. Decided by
+ * first letter and length, then compared in place: a slice and a map lookup
+ * per short identifier cost more than the rest of lexing it.
+ */
+function keyword(src: string, s: number, len: number): Tok {
+  let kw: string, k: Tok;
+  switch (src.charCodeAt(s)) {
+    case 105: // i
+      if (len === 2) { const d = src.charCodeAt(s + 1); return d === 102 ? Tok.IF : d === 110 ? Tok.IN : Tok.ID; }
+      kw = "inherit"; k = Tok.INHERIT; break;
+    case 116: kw = "then"; k = Tok.THEN; break;
+    case 101: kw = "else"; k = Tok.ELSE; break;
+    case 97: kw = "assert"; k = Tok.ASSERT; break;
+    case 119: kw = "with"; k = Tok.WITH; break;
+    case 108: kw = "let"; k = Tok.LET; break;
+    case 114: kw = "rec"; k = Tok.REC; break;
+    case 111: kw = "or"; k = Tok.OR_KW; break;
+    default: return Tok.ID;
+  }
+  return len === kw.length && src.startsWith(kw, s) ? k : Tok.ID;
+}
+
+// One set of token arrays is handed from parse to parse (recycle): a fresh
+// set per file is a zeroed allocation of about twice the file's size, and on
+// an audit of thousands of files those allocations and the page faults and
+// collections they cause cost as much as lexing the tokens into them.
+let spare: TokenBuffer | null = null;
+
+/**
+ * Gives the arrays of a buffer that is no longer read back to `lex`. Only
+ * for callers that drop every reference to `buf` (the parser does).
+ */
+export function recycle(buf: TokenBuffer): void {
+  if (spare === null || spare.kinds.length < buf.kinds.length) spare = buf;
+}
+
+/**
+ * Tokenises `src` exactly as Nix 2.8 would; never throws. The arrays may be
+ * longer than `count`; two EOF kinds always follow the last token, so the
+ * parser's lookahead never reads past the end.
+ */
 export function lex(src: string, onComment?: CommentHandler): TokenBuffer {
   const n = src.length;
-  let cap = (n >> 2) + 16;
-  let kinds = new Uint8Array(cap), starts = new Int32Array(cap), ends = new Int32Array(cap);
+  let cap: number, kinds: Uint8Array, starts: Int32Array, ends: Int32Array;
+  const reuse = spare;
+  spare = null;
+  if (reuse !== null) {
+    ({ kinds, starts, ends } = reuse);
+    cap = kinds.length;
+  } else {
+    cap = (n >> 2) + 16;
+    kinds = new Uint8Array(cap); starts = new Int32Array(cap); ends = new Int32Array(cap);
+  }
   const messages = new Map<number, string>();
   let count = 0;
   const stack: number[] = [];
@@ -87,6 +151,23 @@ export function lex(src: string, onComment?: CommentHandler): TokenBuffer {
   let i = 0;
   while (i < n) {
     const c = src.charCodeAt(i);
+    if (state <= DEFAULT) {
+      // The commonest tokens inline: whitespace, and identifiers that no path
+      // or URI character follows (word's fast path). In the interpreter each
+      // call costs more than such a token.
+      if (c === 32 || c === 10) { i = runEnd(WS_RUN, src, i + 1); continue; }
+      if (c < 128 && (cls[c]! & C_ID_START) !== 0) {
+        const j = runEnd(ID_RUN, src, i + 1), d = src.charCodeAt(j);
+        if (d !== 46 && d !== 43 && d !== 58 && d !== 47) {
+          const len = j - i;
+          push(len >= 2 && len <= 7 ? keyword(src, i, len) : Tok.ID, i, j);
+          i = j;
+          continue;
+        }
+      }
+      i = lexDefault(c, i);
+      continue;
+    }
     if (state === STRING) {
       if (c === 34) { push(Tok.STRING_CLOSE, i, i + 1); leave(); i++; continue; }
       if (c === 36 && src.charCodeAt(i + 1) === 123) { push(Tok.DOLLAR_CURLY, i, i + 2); enter(DEFAULT); i += 2; continue; }
@@ -119,7 +200,6 @@ export function lex(src: string, onComment?: CommentHandler): TokenBuffer {
       leave();
       continue;
     }
-    i = lexDefault(c, i);
   }
   // End of input with states open: paths end, strings are unterminated
   // (also when the input stops inside one of their interpolations).
@@ -130,18 +210,18 @@ export function lex(src: string, onComment?: CommentHandler): TokenBuffer {
     leave();
   }
   push(Tok.EOF, n, n);
+  push(Tok.EOF, n, n);
+  push(Tok.EOF, n, n);
+  count -= 2;
   return { count, kinds, starts, ends, messages };
 
   function lexDefault(c: number, i: number): number {
     switch (c) {
       case 32: case 9: case 10: case 13: {
-        let j = i + 1;
-        for (let d = src.charCodeAt(j); d === 32 || d === 9 || d === 10 || d === 13; d = src.charCodeAt(++j));
-        return j;
+        return runEnd(WS_RUN, src, i + 1);
       }
       case 35: { // # comment, up to (not including) CR or LF
-        let j = i + 1;
-        for (let d = src.charCodeAt(j); j < n && d !== 10 && d !== 13; d = src.charCodeAt(++j));
+        const j = runEnd(COMMENT_RUN, src, i + 1);
         onComment?.(i, j);
         return j;
       }
@@ -218,7 +298,7 @@ export function lex(src: string, onComment?: CommentHandler): TokenBuffer {
     let best = Tok.ERROR, bestEnd = i;
     if (has(c, C_ID_START)) {
       let j = i + 1;
-      while (has(src.charCodeAt(j), C_ID)) j++;
+      j = runEnd(ID_RUN, src, j);
       best = Tok.ID; bestEnd = j;
       const d = src.charCodeAt(j);
       if (d !== 46 && d !== 43 && d !== 58 && d !== 47) return emitWord(best, i, bestEnd); // fast path
@@ -237,11 +317,11 @@ export function lex(src: string, onComment?: CommentHandler): TokenBuffer {
     if (c === 43 && two === 43 && bestEnd < i + 2) { best = Tok.CONCAT; bestEnd = i + 2; }
     // Runs of path and scheme characters are scanned once, not once per
     // token inside them: `a.b.c…` or `-----` would otherwise be quadratic.
-    if (i >= pathRunEnd) { pathRunEnd = i; while (isPathChar(src.charCodeAt(pathRunEnd))) pathRunEnd++; }
+    if (i >= pathRunEnd) pathRunEnd = runEnd(PATH_RUN, src, i);
     const p = scanPath(src, pathRunEnd);
     if (p > bestEnd) { best = Tok.PATH; bestEnd = p; }
     if (has(c, C_ID_START) && c !== 95) {
-      if (i + 1 >= schemeRunEnd) { schemeRunEnd = i + 1; while (has(src.charCodeAt(schemeRunEnd), C_SCHEME)) schemeRunEnd++; }
+      if (i + 1 >= schemeRunEnd) schemeRunEnd = runEnd(SCHEME_RUN, src, i + 1);
       const u = scanUri(src, schemeRunEnd);
       if (u > bestEnd) { best = Tok.URI; bestEnd = u; }
     }
@@ -256,10 +336,7 @@ export function lex(src: string, onComment?: CommentHandler): TokenBuffer {
   function emitWord(k: Tok, s: number, e: number): number {
     if (k === Tok.ID) {
       const len = e - s;
-      if (len >= 2 && len <= 7) {
-        const kw = KEYWORDS.get(src.slice(s, e));
-        if (kw !== undefined) k = kw;
-      }
+      if (len >= 2 && len <= 7) k = keyword(src, s, len);
     } else if (k === Tok.INT) {
       if (e - s >= 19 && !fitsInt64(src.slice(s, e))) { error(s, e, `invalid integer '${src.slice(s, e)}'`); return e; }
     } else if (k === Tok.FLOAT) {
@@ -272,23 +349,25 @@ export function lex(src: string, onComment?: CommentHandler): TokenBuffer {
 }
 
 // STRING state run (lexer.l rules 1 and 2): plain chars, `$x`, `\x` and `$\x`;
-// a `$` right before the closing quote belongs to the run.
+// a `$` right before the closing quote belongs to the run. Plain characters
+// are skipped by regex; the rest is left to this loop (one regex for the
+// whole grammar would need irregexp's backtrack stack per character, which
+// overflows on strings of tens of megabytes).
 function scanStringRun(src: string, i: number): number {
   const n = src.length;
   for (;;) {
+    i = runEnd(STRING_CHARS, src, i);
     if (i >= n) return i;
     const c = src.charCodeAt(i);
     if (c === 34) return i;
     if (c === 92) { if (i + 1 >= n) return i; i += 2; continue; }
-    if (c === 36) {
-      if (i + 1 >= n) return i;
-      const d = src.charCodeAt(i + 1);
-      if (d === 123) return i;
-      if (d === 34) return i + 1;
-      if (d === 92) { if (i + 2 >= n) return i; i += 3; continue; }
-      i += 2; continue;
-    }
-    i++;
+    // c === 36 (`$`)
+    if (i + 1 >= n) return i;
+    const d = src.charCodeAt(i + 1);
+    if (d === 123) return i;
+    if (d === 34) return i + 1;
+    if (d === 92) { if (i + 2 >= n) return i; i += 3; continue; }
+    i += 2;
   }
 }
 
@@ -436,16 +515,16 @@ export function tokenize(source: string, options: TokenizeOptions = {}): Token[]
 // raw until stripIndentation (parser.y); both are reproduced here because the
 // parser and the --parse printer (show.ts) need them token by token.
 
-/** IND_STRING run `([^\$\']|\$[^\{\']|\'[^\'\$])+`; returns `i` when empty. */
+/** IND_STRING run `([^\$\']|\$[^\{\']|\'[^\'\$])+` in src[i, n); returns `i` when empty. */
 function scanIndentedRun(src: string, i: number, n: number): number {
   while (i < n) {
-    const c = src.charCodeAt(i);
-    if (c === 36 || c === 39) {
-      if (i + 1 >= n) return i;
-      const d = src.charCodeAt(i + 1);
-      if (d === 39 || (c === 36 ? d === 123 : d === 36)) return i;
-      i += 2;
-    } else i++;
+    i = runEnd(IND_STRING_CHARS, src, i); // may pass n: the closing `''` stops it soon after
+    if (i >= n) return n;
+    const c = src.charCodeAt(i); // `$` or `'`
+    if (i + 1 >= n) return i;
+    const d = src.charCodeAt(i + 1);
+    if (d === 39 || (c === 36 ? d === 123 : d === 36)) return i;
+    i += 2;
   }
   return i;
 }
@@ -519,6 +598,7 @@ export function indentedItems(src: string, start: number, end: number): Indented
  * is removed if it is the last token. Returns one string (or null) per item.
  */
 export function stripIndentation(items: readonly (IndentedItem | null)[]): (string | null)[] {
+  // Runs of spaces are measured by regex and dropped with one slice per line.
   let atStart = true, minIndent = 1000000, cur = 0;
   for (const it of items) {
     if (it === null || !it.indent) {
@@ -533,9 +613,11 @@ export function stripIndentation(items: readonly (IndentedItem | null)[]): (stri
         atStart = true; cur = 0;
         continue;
       }
-      const c = t.charCodeAt(j++);
-      if (c === 32) cur++;
-      else if (c === 10) cur = 0;
+      const e = runEnd(SPACES, t, j);
+      cur += e - j;
+      j = e;
+      if (j >= t.length) break;
+      if (t.charCodeAt(j++) === 10) cur = 0;
       else { atStart = false; if (cur < minIndent) minIndent = cur; }
     }
   }
@@ -547,17 +629,22 @@ export function stripIndentation(items: readonly (IndentedItem | null)[]): (stri
     if (it === null) { atStart = false; dropped = 0; out[k] = null; continue; }
     const t = it.text;
     let s = "", from = 0;
-    for (let j = 0; j < t.length; j++) {
+    for (let j = 0; j < t.length;) {
       if (!atStart) {
         j = t.indexOf("\n", j);
         if (j < 0) break;
         atStart = true;
+        j++;
         continue;
       }
-      const c = t.charCodeAt(j);
-      if (c === 32) {
-        if (dropped++ < minIndent) { s += t.slice(from, j); from = j + 1; }
-      } else if (c === 10) dropped = 0;
+      // Of a run of spaces at a line start, the first (minIndent - dropped) go.
+      const e = runEnd(SPACES, t, j);
+      const drop = Math.min(e - j, minIndent - dropped);
+      if (drop > 0) { s += t.slice(from, j); from = j + drop; }
+      dropped += e - j;
+      j = e;
+      if (j >= t.length) break;
+      if (t.charCodeAt(j++) === 10) dropped = 0;
       else { atStart = false; dropped = 0; }
     }
     s = from === 0 ? t : s + t.slice(from);

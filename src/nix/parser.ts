@@ -6,7 +6,7 @@
 import { NixsecError } from "../errors.js";
 import { LineMap } from "./ast.js";
 import type { AttrName, AttrSetNode, BinaryOp, BindingLike, Formal, Formals, Ident, Inherit, Interpolation, Node, StringNode, StringPart } from "./ast.js";
-import { type CommentHandler, type IndentedItem, Tok, type TokenBuffer, decodeIndentedEscape, decodeString, lex, stripIndentation } from "./lexer.js";
+import { type CommentHandler, type IndentedItem, Tok, type TokenBuffer, decodeIndentedEscape, decodeString, lex, recycle, stripIndentation } from "./lexer.js";
 
 /** The only error `parse` throws; `message` ends with the position. */
 export class NixParseError extends NixsecError {
@@ -34,7 +34,8 @@ export interface ParseOptions {
 
 /** Parses one Nix expression (a whole file). Throws only NixParseError. */
 export function parse(source: string, options: ParseOptions = {}): Node {
-  const p = new Parser(source, lex(source, options.onComment), options.maxDepth ?? 1000);
+  const toks = lex(source, options.onComment);
+  const p = new Parser(source, toks, options.maxDepth ?? 1000);
   try {
     const e = p.parseExpr();
     if (p.kind() !== Tok.EOF) p.unexpected("end of file");
@@ -43,6 +44,8 @@ export function parse(source: string, options: ParseOptions = {}): Node {
     // Belt and braces for the depth cap: a stack overflow is a parse error too.
     if (err instanceof RangeError) throw new NixParseError("expression nested too deeply", source, 0);
     throw err;
+  } finally {
+    recycle(toks); // nothing built from the tokens refers to them
   }
 }
 
@@ -608,9 +611,12 @@ function checkBindings(bindings: readonly BindingLike[]): Duplicate | null {
   // Bindings can only clash through their first name (dynamic first names
   // always make fresh sets), so only bindings whose first name repeats need
   // the full merge simulation.
+  // (Indexed loops: this runs once per attribute set, mostly before V8 has
+  // optimised it, when a for-of iterator costs more than the comparisons.)
   const firsts: (string | null)[] = [];
-  for (const b of bindings) {
-    if (b.type === "Inherit") for (const a of b.names) firsts.push(a.name);
+  for (let i = 0; i < bindings.length; i++) {
+    const b = bindings[i]!;
+    if (b.type === "Inherit") for (let k = 0; k < b.names.length; k++) firsts.push(b.names[k]!.name);
     else firsts.push(b.path[0]!.name);
   }
   let repeated: Set<string> | null = null;
@@ -622,7 +628,8 @@ function checkBindings(bindings: readonly BindingLike[]): Duplicate | null {
     }
   } else {
     const seen = new Set<string>();
-    for (const x of firsts) {
+    for (let i = 0; i < firsts.length; i++) {
+      const x = firsts[i]!;
       if (x === null) continue;
       if (seen.has(x)) (repeated ??= new Set()).add(x);
       else seen.add(x);
