@@ -89,11 +89,12 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
     }
     let folded: { node: Node; scope: Scope; f: Folded | null }[] | null = null;
     let whereMemo: string | null = null;
-    for (const c of candidatesFor(idx, last!)) {
+    const cands = candidatesFor(idx, last!);
+    for (let ci = 0; ci < cands.length; ci++) { // indexed: a for-of iterator costs more while the code is still interpreted
       // the name tests ran once per name; `*` patterns match any path
-      const o = c.o;
+      const c = cands[ci]!, o = c.o;
       if (c.pre && !o.m.pre!(p)) continue;
-      if (!o.any && !suffixMatches(p, o.segs)) continue;
+      if (!o.any && !suffixMatches(p, c.segs)) continue;
       const where = (whereMemo ??= quotePath(p));
       if (o.m.value === "path") {
         for (const it of items(value, scope)) {
@@ -226,13 +227,15 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
   };
 
   const checkString = (node: StringNode, ctx: Ctx): void => {
-    if (idx.paths.length > 0) node.parts.forEach((part, i) => {
-      if (part.type !== "Interpolation" || part.expr.type !== "Path") return;
+    if (idx.paths.length > 0) for (let i = 0; i < node.parts.length; i++) {
+      const part = node.parts[i]!;
+      if (part.type !== "Interpolation" || part.expr.type !== "Path") continue;
       const next = node.parts[i + 1];
       const tail = next?.type === "Literal" ? /^[^\s'"`;,)]*/.exec(next.value)![0] : "";
       checkPathCopy(part.expr, pathText(part.expr) + tail, "a string", ctx);
-    });
-    for (const part of node.parts) {
+    }
+    for (let pi = 0; pi < node.parts.length; pi++) {
+      const part = node.parts[pi]!;
       if (part.type !== "Literal" || part.value.length < 8) continue;
       for (const m of scanText(part.value, idx.text)) {
         const piece = { at: 0, text: part.value, kind: "lit" as const, start: part.start, end: part.end, indented: node.indented, path: false };
@@ -268,17 +271,19 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
       case "With": visit(node.env, EMPTY, scope, ctx); return visit(node.body, path, scope, ctx);
       case "Assert": visit(node.cond, EMPTY, scope, ctx); return visit(node.body, path, scope, ctx);
       case "If": visit(node.cond, EMPTY, scope, ctx); visit(node.consequent, path, scope, ctx); return visit(node.alternate, path, scope, ctx);
-      case "List": for (const it of (node as ListNode).items) visit(it, path, scope, ctx); return;
+      case "List": { const its = (node as ListNode).items; for (let i = 0; i < its.length; i++) visit(its[i]!, path, scope, ctx); return; }
       case "Binary":
         visit(node.left, node.op === "//" || node.op === "++" ? path : EMPTY, scope, ctx);
         return visit(node.right, node.op === "//" || node.op === "++" ? path : EMPTY, scope, ctx);
       case "Unary": return visit(node.expr, EMPTY, scope, ctx);
       case "Select": visit(node.expr, EMPTY, scope, ctx); if (node.default) visit(node.default, path, scope, ctx); return;
       case "HasAttr": return visit(node.expr, EMPTY, scope, ctx);
-      case "String":
+      case "String": {
         checkString(node, ctx);
-        for (const p of node.parts) if (p.type === "Interpolation") visit(p.expr, EMPTY, scope, ctx);
+        const ps = node.parts;
+        for (let i = 0; i < ps.length; i++) { const p = ps[i]!; if (p.type === "Interpolation") visit(p.expr, EMPTY, scope, ctx); }
         return;
+      }
       case "Uri": {
         for (const m of scanText(node.value, idx.text)) hits.push({ rule: m.rule, start: node.start + m.start, end: node.start + m.end, secrets: [node.value.slice(m.start, m.end)], where: m.label, anchor: "", vars: {}, test: ctx.test });
         return;
@@ -307,11 +312,14 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
       for (const a of node.args) visit(a, a.type === "Lambda" ? [...path, "*"] : EMPTY, scope, inner);
       return;
     }
-    for (const a of node.args) visit(a, EMPTY, scope, inner);
+    for (let i = 0; i < node.args.length; i++) visit(node.args[i]!, EMPTY, scope, inner);
   };
 
+  // Loops over nodes here and in visit are indexed: they run mostly before V8
+  // optimises them, when a for-of iterator costs more than the loop body.
   const visitBindings = (bindings: readonly (Binding | Inherit)[], path: readonly string[], scope: Scope, outer: Scope, ctx: Ctx, isLet = false): void => {
-    for (const b of bindings) {
+    for (let bi = 0; bi < bindings.length; bi++) {
+      const b = bindings[bi]!;
       if (b.type === "Inherit") {
         for (const n of b.names) {
           if (!n.name) continue;
@@ -324,8 +332,8 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
       // One array per binding: the full attribute path its value is bound to.
       const full = path.slice();
       let doc = false;
-      for (const a of b.path) {
-        const n = a.name ?? "*";
+      for (let ai = 0; ai < b.path.length; ai++) {
+        const a = b.path[ai]!, n = a.name ?? "*";
         if (DOC_KEYS.has(n)) doc = true;
         full.push(n);
         if (!a.expr) continue;

@@ -3,6 +3,7 @@
 // meets the rules that could match it), sinks, calls, path copies, text.
 import type { CallArg, DetectorKind, OptionMatcher, Rule, SinkKind } from "./rule.js";
 import type { CompiledTextRule } from "./text-rules.js";
+import { memoKey } from "./words.js";
 
 /** The rules sorted by what they match, in rank order; built once per run. */
 export interface RuleIndex {
@@ -27,11 +28,16 @@ export interface OptionEntry {
   rank: number;
   /** A bare `*` pattern: matches every path. */
   any: boolean;
+  /** `segs` by their last segment: those with a literal one by that name, and the rest (`*`, regexes). */
+  byLast: Map<string, SegMatcher[][]>;
+  otherLast: SegMatcher[][];
 }
+
+const isRegexSeg = (s: string): boolean => s.startsWith("/") && s.endsWith("/") && s.length > 2;
 
 function compileSeg(s: string): SegMatcher {
   if (s === "*") return () => true;
-  if (s.startsWith("/") && s.endsWith("/") && s.length > 2) {
+  if (isRegexSeg(s)) {
     const re = new RegExp(s.slice(1, -1));
     return (x) => re.test(x);
   }
@@ -43,7 +49,12 @@ export function indexRules(rules: readonly Rule[], text: CompiledTextRule[]): Ru
   rules.forEach((rule, rank) => {
     const m = rule.matcher;
     if (m.on === "option") {
-      const e: OptionEntry = { rule, m, segs: m.paths.map((p) => p.split(".").map(compileSeg)), rank, any: m.paths.includes("*") };
+      const e: OptionEntry = { rule, m, segs: m.paths.map((p) => p.split(".").map(compileSeg)), rank, any: m.paths.includes("*"), byLast: new Map(), otherLast: [] };
+      m.paths.forEach((p, k) => {
+        const l = p.slice(p.lastIndexOf(".") + 1);
+        if (l === "*" || isRegexSeg(l)) e.otherLast.push(e.segs[k]!);
+        else e.byLast.set(l, [...(e.byLast.get(l) ?? []), e.segs[k]!]);
+      });
       idx.options.push(e);
       const lasts = m.paths.map((p) => p.slice(p.lastIndexOf(".") + 1));
       if (lasts.some((l) => l === "*" || l.startsWith("/"))) idx.anyLast.push(e);
@@ -60,7 +71,10 @@ export function indexRules(rules: readonly Rule[], text: CompiledTextRule[]): Ru
 /**
  * The option rules that may match a path ending in `last`, in rank order:
  * those indexed under that name plus those whose last segment is a wildcard
- * (memoised per name: bindings repeat the same few hundred names).
+ * or a regex (memoised per name: bindings repeat the same few thousand names).
+ * Each keeps only the patterns whose last segment accepts `last`, and a rule
+ * left with none is no candidate: a rule with a regex last segment among a
+ * dozen patterns would otherwise test them all on every binding.
  */
 export function candidatesFor(idx: RuleIndex, last: string): readonly Candidate[] {
   let c = idx.candidates.get(last);
@@ -68,23 +82,38 @@ export function candidatesFor(idx: RuleIndex, last: string): readonly Candidate[
   const named = idx.optionsByLast.get(last);
   const all = named ? [...named, ...idx.anyLast].sort((a, b) => a.rank - b.rank) : idx.anyLast;
   c = [];
-  for (const o of all) {
+  for (let i = 0; i < all.length; i++) {
+    const o = all[i]!;
+    const segs = o.any ? o.segs : patternsEndingWith(o, last);
+    if (!o.any && segs.length === 0) continue;
     if (o.m.preName) {
-      if (o.m.preName(last)) c.push({ o, pre: false });
-      else if (o.m.pre) c.push({ o, pre: true });
+      if (o.m.preName(last)) c.push({ o, pre: false, segs });
+      else if (o.m.pre) c.push({ o, pre: true, segs });
     } else {
-      c.push({ o, pre: o.m.pre !== undefined });
+      c.push({ o, pre: o.m.pre !== undefined, segs });
     }
   }
   if (c.length === 0) c = NO_CANDIDATES;
-  if (idx.candidates.size < 50_000) idx.candidates.set(last, c);
+  if (idx.candidates.size < 50_000) idx.candidates.set(memoKey(last), c);
   return c;
 }
+
+/** The patterns of `o` whose last segment accepts `last`. */
+function patternsEndingWith(o: OptionEntry, last: string): SegMatcher[][] {
+  const named = o.byLast.get(last);
+  if (o.otherLast.length === 0) return named ?? NO_PATTERNS;
+  const out = named ? [...named] : [];
+  for (const s of o.otherLast) if (s[s.length - 1]!(last)) out.push(s);
+  return out;
+}
+const NO_PATTERNS: SegMatcher[][] = [];
 
 /** An option rule that may match a name, and whether its path test (`pre`) must still run. */
 export interface Candidate {
   o: OptionEntry;
   pre: boolean;
+  /** The rule's patterns whose last segment accepts the name (all of them for a bare `*`). */
+  segs: SegMatcher[][];
 }
 const NO_CANDIDATES: Candidate[] = [];
 

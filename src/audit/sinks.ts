@@ -2,6 +2,7 @@
 // command line), how a path is shown, and the hint placeholders it fills.
 import type { HintVars } from "./hit.js";
 import type { SinkKind } from "./rule.js";
+import { memoKey } from "./words.js";
 
 const SCRIPT_KEYS = new Set(["script", "preStart", "postStart", "preStop", "postStop", "reload", "reloadScript", "serviceScript"]);
 const CONFIG_TEXT = /^(?:(?:extra|append|prepend)(?:Config|Conf|Text|Lines|Settings|Sections|Commands|Script|Init|Options)\w*|config|configText|settingsText|initExtra|profileExtra|interactiveShellInit|shellInit|loginShellInit|initrdCommands|\w+Commands|\w+Script|\w+Hook)$/;
@@ -19,7 +20,7 @@ function kindOfLast(last: string): "flags" | "config-text" | "exec" | null {
   let k = lastKind.get(last);
   if (k === undefined) {
     k = /^Exec[A-Z]/.test(last) ? "exec" : FLAGS.test(last) ? "flags" : CONFIG_TEXT.test(last) ? "config-text" : null;
-    if (lastKind.size < 10000) lastKind.set(last, k);
+    if (lastKind.size < 50_000) lastKind.set(memoKey(last), k); // real repositories have tens of thousands of names
   }
   return k;
 }

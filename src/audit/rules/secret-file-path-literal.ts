@@ -1,6 +1,6 @@
 // Catalogue row 4: a path literal given to a *File option that should hold a runtime path.
 import type { Rule } from "../rule.js";
-import { words } from "../words.js";
+import { memoKey, words } from "../words.js";
 
 const STEM = new Set(["password", "passwd", "pass", "passphrase", "secret", "secrets", "token", "credential", "credentials", "creds", "key", "keys", "psk",
   "env", "environment", "auth", "htpasswd", "identity", "private", "cookie", "salt", "seed", "otp", "hmac", "jwt", "oauth", "api", "apikey", "dotenv", "netrc", "pw"]);
@@ -8,12 +8,17 @@ const PUBLIC = new Set(["public", "pub", "authorized", "known", "trusted", "ca",
 
 const memo = new Map<string, boolean>();
 
+// Every name secretFileOption accepts ends with one of these (case-insensitive):
+// most names are rejected by this one test, without the memo's lookup and insertion.
+const HINT = /(?:files?|paths?|key|keytab|Credential|Encrypted)$/i;
+
 /** `passwordFile`, `environmentFile`, `keyFile`, `sslCertificateKey`, `EnvironmentFile`, `LoadCredential`. */
 export function isSecretFileOption(name: string): boolean {
+  if (!HINT.test(name)) return false;
   let r = memo.get(name);
   if (r === undefined) {
     r = secretFileOption(name);
-    if (memo.size < 20000) memo.set(name, r);
+    if (memo.size < 20000) memo.set(memoKey(name), r);
   }
   return r;
 }
