@@ -125,7 +125,8 @@ for (let i = 0; i < 7; i++) {
   noopWithLoad.push(c - a);
 }
 const noopCli = median(Array.from({ length: 7 }, () => cli("rekey").s));
-const startup = median(Array.from({ length: 7 }, () => wall("node", [nixsec, "--version"]).s));
+const startup = median(Array.from({ length: 7 }, () => wall("node", [nixsec, "--version"], { env: cliEnv }).s));
+const bareNode = median(Array.from({ length: 7 }, () => wall("node", ["-e", "0"], { env: cliEnv }).s));
 
 // 1. full rekeys through the CLI, alternating, 3 of each (medians; the machine may be shared).
 const loadStart = os.loadavg()[0];
@@ -209,5 +210,6 @@ out.push(`| in-process planning: read lock, read and hash ${SECRETS} files, pars
 out.push(`| in-process, including loading nixsec.yaml (${(Buffer.byteLength(yaml) / 1024).toFixed(0)} KiB) | ${fmt(median(noopWithLoad) / 1000)} |`);
 out.push(`| whole \`nixsec rekey\` process | ${fmt(noopCli)} |`);
 out.push(`| \`nixsec --version\` process (start-up alone) | ${fmt(startup)} |`);
+out.push(`| \`node -e 0\` (bare Node start-up) | ${fmt(bareNode)} |`);
 console.log(out.join("\n"));
 rmSync(work, { recursive: true, force: true });
