@@ -50,7 +50,7 @@ export async function loadManifest(file: string): Promise<Manifest> {
   }
   const cached = cachedManifestData(text);
   if (cached) return { path: file, source: text, data: cached };
-  return (await import("./validate.js")).parseManifest(text, file);
+  return (await import("./validate.js")).validateManifest(text, file);
 }
 
 async function kindOf(p: string): Promise<"file" | "other" | undefined> {

@@ -15,6 +15,11 @@ import { type ManifestData, manifestSchema } from "./schema.js";
 export function parseManifest(text: string, file: string): Manifest {
   const cached = cachedManifestData(text);
   if (cached) return { path: file, source: text, data: cached };
+  return validateManifest(text, file);
+}
+
+/** parseManifest past the cache (load.ts has looked there already); a valid result is stored in it. */
+export function validateManifest(text: string, file: string): Manifest {
   const fast = parseValidManifestFast(text, file);
   if (fast) {
     storeManifestData(text, fast.data);
