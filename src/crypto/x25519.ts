@@ -11,11 +11,11 @@
 // scalars come from randomBytes and are imported instead.
 //
 // X25519(s, 9) is not computed as a Diffie-Hellman with the base point: OpenSSL
-// derives the public half when a private key is imported (a fixed-base
-// multiplication, several times cheaper than the generic ladder), and exporting
-// that public half as JWK costs a few microseconds. Per recipient stanza that
-// is one import and one DH (≈85 µs here) instead of an import and two DHs
-// (≈180 µs): the bulk of a full rekey (bench/README.md, "Rekey"). Checked
+// derives the public half whenever a private key is imported (a fixed-base
+// multiplication it does anyway), and the key's JWK carries it. Per
+// recipient stanza that is one import and one DH (≈82 µs here; perf puts
+// ~70% of it in the two scalar multiplications) instead of an import and two
+// DHs (≈180 µs): the bulk of a full rekey (bench/README.md, "Rekey"). Checked
 // against @noble/curves by test/crypto/x25519.test.ts.
 import {
   createCipheriv,
@@ -112,8 +112,18 @@ export function x25519(scalar: X25519Key, point: X25519Key): Uint8Array | null {
 }
 
 export function x25519Base(scalar: X25519Key): Uint8Array {
+  return publicHalf(scalar, false);
+}
+
+/**
+ * X25519(s, 9) as OpenSSL derived it on import. A long-lived key's half is
+ * read through a public KeyObject; an ephemeral's from the private key's own
+ * JWK, which also holds the scalar as text (as its import did) but saves
+ * building a public KeyObject, ~3 µs per stanza.
+ */
+function publicHalf(scalar: X25519Key, ephemeral: boolean): Uint8Array {
   if (!scalar.native) return nobleX25519.scalarMultBase(scalar.bytes);
-  const x = createPublicKey(scalar.native).export({ format: "jwk" }).x;
+  const x = (ephemeral ? scalar.native : createPublicKey(scalar.native)).export({ format: "jwk" }).x;
   const out = typeof x === "string" ? new Uint8Array(Buffer.from(x, "base64url")) : null;
   if (out === null || out.length !== 32) {
     // Not expected from any OpenSSL; the generic ladder is always right.
@@ -145,7 +155,7 @@ function freshScalar(): Uint8Array {
 /** A fresh ephemeral key pair for one stanza: the imported scalar and its share X25519(e, 9). */
 export function ephemeralX25519(): { scalar: X25519Key; share: Uint8Array } {
   const scalar = importScalar(freshScalar());
-  return { scalar, share: x25519Base(scalar) };
+  return { scalar, share: publicHalf(scalar, true) };
 }
 
 /**

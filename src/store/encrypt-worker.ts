@@ -40,7 +40,9 @@ function serve(): void {
   const port = parentPort!;
   const parse = recipientCache();
   port.on("message", (req: Request) => {
-    encryptBytes(req.plaintext, parse(req.recipients), { armor: req.armor })
+    // A bad recipient rejects this job only (parse throws synchronously).
+    Promise.resolve()
+      .then(() => encryptBytes(req.plaintext, parse(req.recipients), { armor: req.armor }))
       // A ciphertext that owns its whole buffer moves to the main thread
       // instead of being copied (never a view into a shared pool).
       .then((ciphertext) => port.postMessage({ id: req.id, ciphertext } satisfies Reply, ownsBuffer(ciphertext) ? [ciphertext.buffer as ArrayBuffer] : []))

@@ -32,13 +32,19 @@ export interface RunOptions {
   identities: LoadedIdentity[];
   /** Identities that check the new files (default: `identities`). */
   verifyWith?: LoadedIdentity[];
-  /** Encryption threads; default: `cores` when the job is large, else 1. */
+  /** Encryption threads, this one included; default: `cores` when the job is large, else 1. */
   jobs?: number;
   /** The machine's cores (the CLI passes os.availableParallelism()); default 1. */
   cores?: number;
   onProgress?(p: RekeyProgress): void;
   /** Runs after every decryption succeeded and before the first write. */
   beforeWrite?(): Promise<void>;
+  /**
+   * An encryptor started before the plan (startEncryptor), when the caller
+   * knows the work is large: its workers load while the store is read.
+   * executeRekey closes it.
+   */
+  encryptor?: Promise<Encryptor>;
 }
 
 export interface RunResult {
@@ -69,11 +75,15 @@ function idsOf(item: Pick<PlanItem, "desired">): string[] {
   return [...Object.values(item.desired.admins), ...Object.values(item.desired.hosts)].sort();
 }
 
-async function chooseEncryptor(items: { recipients: string[] }[], jobs: number | undefined, cores: number): Promise<Encryptor> {
-  const wraps = items.reduce((n, i) => n + i.recipients.length, 0);
-  const n = jobs ?? (wraps >= WORKER_THRESHOLD ? cores : 1);
-  if (n > 1 && items.length > 1) {
-    const pool = await workerEncryptor(Math.min(n, items.length));
+/**
+ * The encryptor for `files` files needing `wraps` recipient wraps in all:
+ * `jobs` threads (default: `cores` when the job is large, else 1), that is
+ * one fewer worker, as this thread encrypts too (rekey-worker.ts).
+ */
+export async function startEncryptor(wraps: number, files: number, jobs: number | undefined, cores: number): Promise<Encryptor> {
+  const n = Math.min(jobs ?? (wraps >= WORKER_THRESHOLD ? cores : 1), files);
+  if (n > 1) {
+    const pool = await workerEncryptor(n - 1);
     if (pool) return pool;
   }
   return inlineEncryptor();
@@ -114,7 +124,7 @@ async function decryptAll(scan: StoreScan, jobs: Job[], ids: LoadedIdentity[], e
     progress?.({ phase: "decrypt", done: i + 1, total: jobs.length });
     // Decryption resolves through microtasks only; yield now and then so the
     // workers' messages (ready, results) are handled while this loop runs.
-    if (i % 32 === 31) await new Promise<void>((r) => setImmediate(r));
+    if (i % 8 === 7) await new Promise<void>((r) => setImmediate(r));
   }
   if (failed.length === 0) return;
   const shown = failed.slice(0, 5).join(", ") + (failed.length > 5 ? ` and ${failed.length - 5} more` : "");
@@ -138,11 +148,14 @@ export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPla
     armor: byName.get(item.secret)?.file?.header?.armored ?? false,
     old: entries.get(item.secret),
   }));
-  // Workers start while this thread decrypts; jobs wait for them in order.
-  const starting = jobs.length > 0 ? chooseEncryptor(jobs, opts.jobs, opts.cores ?? 1) : Promise.resolve(inlineEncryptor());
+  // Workers start while this thread decrypts (or earlier: opts.encryptor);
+  // jobs wait for them in order.
+  const wraps = jobs.reduce((n, j) => n + j.recipients.length, 0);
+  const starting = opts.encryptor ?? (jobs.length > 0 ? startEncryptor(wraps, jobs.length, opts.jobs, opts.cores ?? 1) : Promise.resolve(inlineEncryptor()));
   const encryptor: Encryptor = {
     threads: 1,
     encrypt: (job) => starting.then((e) => e.encrypt(job)),
+    helpUntil: (p) => starting.then((e) => e.helpUntil(p)),
     close: () => starting.then((e) => e.close()),
   };
   let lockText = scan.lock.text;
@@ -169,8 +182,13 @@ export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPla
       await Promise.all(inFlight);
       if (writeError !== undefined) throw writeError;
     };
+    // Files are checked and written as their ciphertexts arrive, in any
+    // order: this thread, when it also encrypts, checks its own results at
+    // once instead of leaving them for a tail after the workers are done.
+    const arrivals = completionQueue(jobs);
     try {
-      for (const [i, j] of jobs.entries()) {
+      for (let n = 1; n <= jobs.length; n++) {
+        const j = await arrivals.next(encryptor);
         let ciphertext = await j.ciphertext!;
         if (tamperForTests) ciphertext = tamperForTests(j.item.secret, ciphertext);
         if (!(await checkCiphertext(j.item, ciphertext, j.value!, verifyWith))) result.headerOnly.push(j.item.secret);
@@ -191,7 +209,7 @@ export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPla
         inFlight.add(tracked);
         if (inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(inFlight);
         if (writeError !== undefined) throw writeError;
-        if (Date.now() - lastFlush >= LOCK_FLUSH_MS || i === jobs.length - 1) {
+        if (Date.now() - lastFlush >= LOCK_FLUSH_MS || n === jobs.length) {
           await settle();
           await flush();
           lastFlush = Date.now();
@@ -206,7 +224,33 @@ export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPla
     for (const j of jobs) j.value?.fill(0);
     await encryptor.close();
   }
+  result.written.sort();
+  result.headerOnly.sort();
   return result;
+}
+
+/**
+ * Jobs in the order their ciphertexts settle. `next` waits for the next one;
+ * while none is there, the encryptor may have this thread encrypt instead.
+ */
+function completionQueue(jobs: Job[]): { next(encryptor: Encryptor): Promise<Job> } {
+  const arrived: Job[] = [];
+  let taken = 0;
+  let wake: (() => void) | undefined;
+  for (const j of jobs) {
+    const arrive = () => {
+      arrived.push(j);
+      wake?.();
+    };
+    j.ciphertext!.then(arrive, arrive);
+  }
+  return {
+    async next(encryptor) {
+      while (taken === arrived.length) await encryptor.helpUntil(new Promise<void>((r) => (wake = r)));
+      wake = undefined;
+      return arrived[taken++]!;
+    },
+  };
 }
 
 /**

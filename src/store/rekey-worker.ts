@@ -16,6 +16,12 @@ export type { EncryptJob } from "./encrypt-worker.js";
 
 export interface Encryptor {
   encrypt(job: EncryptJob): Promise<Uint8Array>;
+  /**
+   * Resolves as `p` does. Meanwhile, if `p` is pending, this thread
+   * encrypts queued jobs itself instead of waiting idle (a pool that counts
+   * this thread among its `threads`); an inline encryptor just waits.
+   */
+  helpUntil<T>(p: Promise<T>): Promise<T>;
   close(): Promise<void>;
   /** Threads doing the encryption (1: this one). */
   readonly threads: number;
@@ -26,6 +32,7 @@ export function inlineEncryptor(): Encryptor {
   return {
     threads: 1,
     encrypt: (job) => encryptBytes(job.plaintext, parse(job.recipients), { armor: job.armor }),
+    helpUntil: (p) => p,
     close: async () => {},
   };
 }
@@ -55,7 +62,26 @@ function startWorker(): Promise<Worker> {
   });
 }
 
-/** A pool of `n` worker threads, or null when workers cannot run here. */
+/**
+ * Jobs a worker holds at once: enough that it never waits for this thread
+ * (busy for a few milliseconds when it encrypts a file itself), few enough
+ * that the queue's head is left for this thread to take.
+ */
+const WORKER_DEPTH = 8;
+
+interface Queued {
+  job: EncryptJob;
+  resolve(c: Uint8Array): void;
+  reject(e: Error): void;
+}
+
+/**
+ * `n` worker threads fed from one queue, plus this thread, which encrypts
+ * from the queue's head whenever it would otherwise wait (`helpUntil`). On
+ * two cores that is one worker and this thread: a third isolate would only
+ * add its start-up and its own JIT compilation of the same code (bench/README.md,
+ * "Rekey"). Null when workers cannot run here.
+ */
 export async function workerEncryptor(n: number): Promise<Encryptor | null> {
   const started = await Promise.allSettled(Array.from({ length: n }, startWorker));
   const workers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
@@ -63,41 +89,92 @@ export async function workerEncryptor(n: number): Promise<Encryptor | null> {
     await Promise.all(workers.map((w) => w.terminate()));
     return null;
   }
-  const pending = new Map<number, { resolve(c: Uint8Array): void; reject(e: Error): void }>();
+  const queue: Queued[] = [];
+  let head = 0;
+  const pending = new Map<number, Queued>();
+  const load = new Map<Worker, number>(workers.map((w) => [w, 0]));
   let failure: Error | undefined;
+  let closed = false;
+  let next = 0;
+  const inline = inlineEncryptor();
   const failAll = (err: Error) => {
     failure ??= err;
     for (const p of pending.values()) p.reject(err);
     pending.clear();
+    for (; head < queue.length; head++) queue[head]!.reject(err);
+  };
+  const take = (): Queued | undefined => {
+    if (head === queue.length) return undefined;
+    const q = queue[head]!;
+    queue[head++] = undefined as never; // the plaintext is not kept alive by the queue
+    if (head === queue.length) {
+      queue.length = 0;
+      head = 0;
+    }
+    return q;
+  };
+  const feed = (w: Worker) => {
+    while (!failure && load.get(w)! < WORKER_DEPTH) {
+      const q = take();
+      if (!q) return;
+      const id = next++;
+      pending.set(id, q);
+      load.set(w, load.get(w)! + 1);
+      w.postMessage({ id, ...q.job } satisfies Request);
+    }
   };
   for (const w of workers) {
     w.on("message", (m: Reply) => {
       if ("ready" in m) return;
+      load.set(w, load.get(w)! - 1);
       const p = pending.get(m.id);
-      if (!p) return;
-      pending.delete(m.id);
-      if ("error" in m) p.reject(new Error(m.error));
-      else p.resolve(m.ciphertext);
+      if (p) {
+        pending.delete(m.id);
+        if ("error" in m) p.reject(new Error(m.error));
+        else p.resolve(m.ciphertext);
+      }
+      feed(w);
     });
     w.on("error", (err) => failAll(err instanceof Error ? err : new Error(String(err))));
     w.on("exit", (code) => failAll(new Error(`encryption worker exited (${code})`)));
   }
-  let next = 0;
-  let closed = false;
+  // One queued job, encrypted in this thread.
+  const helpOne = async (): Promise<boolean> => {
+    const q = take();
+    if (!q) return false;
+    try {
+      q.resolve(await inline.encrypt(q.job));
+    } catch (err) {
+      q.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    return true;
+  };
+  const turn = () => new Promise<void>((r) => setImmediate(r));
   return {
-    threads: n,
+    threads: n + 1,
     encrypt(job) {
       if (failure) return Promise.reject(failure);
-      const id = next++;
       return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        workers[id % n]!.postMessage({ id, ...job } satisfies Request);
+        queue.push({ job, resolve, reject });
+        for (const w of workers) feed(w);
       });
+    },
+    async helpUntil(p) {
+      let settled = false;
+      const done = p.then(
+        () => void (settled = true),
+        () => void (settled = true),
+      );
+      // A turn of the event loop between jobs lets the workers' results
+      // (and the writes in flight) be handled.
+      while (!settled && !failure && (await helpOne())) await turn();
+      await done;
+      return p;
     },
     async close() {
       if (closed) return;
       closed = true;
-      failure ??= new Error("encryption workers closed");
+      failAll(new Error("encryption workers closed"));
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };

@@ -8,10 +8,11 @@ import path from "node:path";
 import { NixsecError } from "../../errors.js";
 import type { LoadedIdentity } from "../../crypto/index.js";
 import type { Manifest } from "../../manifest/read.js";
-import { executeRekey, type RekeyProgress, type RunResult } from "../../store/rekey-run.js";
+import { executeRekey, startEncryptor, type RekeyProgress, type RunResult } from "../../store/rekey-run.js";
+import type { Encryptor } from "../../store/rekey-worker.js";
 import { describeReason, lockIsDirty, planIsEmpty, planScan, readerChanges, scanStore, type RekeyPlan, type StoreScan } from "../../store/rekey.js";
 import { desiredReaders } from "../../store/lock.js";
-import { secretFile, storeOf, type Store } from "../../store/store.js";
+import { readersOf, secretFile, storeOf, type Store } from "../../store/store.js";
 import { adminIdentities, openCliStore, type StoreOptions } from "../context.js";
 import type { Io } from "../io.js";
 import { printInfo, printWarning } from "../output.js";
@@ -146,6 +147,7 @@ interface Execution {
   verifyWith?: LoadedIdentity[];
   jobs?: number;
   beforeWrite?: () => Promise<void>;
+  encryptor?: Promise<Encryptor>;
 }
 
 async function execute(x: Execution): Promise<RunResult> {
@@ -157,6 +159,7 @@ async function execute(x: Execution): Promise<RunResult> {
       jobs: x.jobs,
       cores: availableParallelism(),
       beforeWrite: x.beforeWrite,
+      encryptor: x.encryptor,
       onProgress: (p) => progress.update(p),
     });
   } finally {
@@ -173,6 +176,21 @@ function reportRun(io: Io, r: RunResult): void {
 export async function rekey(io: Io, opts: RekeyOptions): Promise<void> {
   const jobs = jobsFlag(opts.jobs);
   const store = await openCliStore(io, opts);
+  // --all re-encrypts every file: the workers can load while the store is read.
+  const early = opts.all && !opts.dryRun ? startEncryptor(allWraps(store), Object.keys(store.manifest.data.secrets).length, jobs, availableParallelism()) : undefined;
+  try {
+    await rekeyWith(io, opts, store, jobs, early);
+  } finally {
+    await early?.then((e) => e.close());
+  }
+}
+
+/** Recipient wraps a rekey of every secret takes. */
+function allWraps(store: Store): number {
+  return Object.keys(store.manifest.data.secrets).reduce((n, name) => n + readersOf(store, name).length, 0);
+}
+
+async function rekeyWith(io: Io, opts: RekeyOptions, store: Store, jobs: number | undefined, encryptor: Promise<Encryptor> | undefined): Promise<void> {
   const scan = scanStore(store);
   const plan = planScan(scan, { all: opts.all });
   printPlan(io, plan, scan, opts.dryRun);
@@ -185,7 +203,7 @@ export async function rekey(io: Io, opts: RekeyOptions): Promise<void> {
   }
   const identities = plan.rekey.length ? await adminIdentities(io, store, opts) : [];
   await removeLeftovers(io, scan);
-  const result = await execute({ io, store, scan, plan, identities, jobs });
+  const result = await execute({ io, store, scan, plan, identities, jobs, encryptor });
   reportRun(io, result);
   if (opts.json) io.stdout.write(JSON.stringify(planJson(store, plan, scan, { dryRun: false, written: result.written }), null, 2) + "\n");
   if (lost.length) {
