@@ -67,4 +67,14 @@ describe("writeFileAtomic", () => {
     await expect(writeFileAtomic(path.join(dir, "missing/x"), "data")).rejects.toThrow(/cannot write .* \(ENOENT\)/);
     expect(readdirSync(dir)).toEqual([]);
   });
+
+  it("writes exactly the bytes of a view into a larger buffer, and empty contents", async () => {
+    const file = path.join(dir, "view.bin");
+    const big = new Uint8Array(300_000).map((_, i) => i % 251);
+    await writeFileAtomic(file, big.subarray(7, 200_007));
+    expect(readFileSync(file).equals(Buffer.from(big.subarray(7, 200_007)))).toBe(true);
+    await writeFileAtomic(file, new Uint8Array(0));
+    expect(readFileSync(file).length).toBe(0);
+    expect(readdirSync(dir)).toEqual(["view.bin"]);
+  });
 });

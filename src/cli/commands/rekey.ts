@@ -44,7 +44,9 @@ export function printPlan(io: Io, plan: RekeyPlan, scan: StoreScan, verbose = fa
     for (const item of plan.rekey) {
       for (const r of item.reasons) {
         const k = describeReason(r);
-        groups.set(k, [...(groups.get(k) ?? []), item.secret]);
+        const names = groups.get(k);
+        if (names) names.push(item.secret);
+        else groups.set(k, [item.secret]);
       }
     }
     for (const [why, names] of groups) io.stderr.write(`  ${why} (${names.length}): ${nameList(names, verbose ? Infinity : 10)}\n`);
