@@ -113,15 +113,13 @@ export class TypageIdentity {
  * (it has an scrypt stanza), as `age -d` does.
  */
 export function lazyPassphraseIdentity(ask: () => Promise<string>): LoadedIdentity {
-  let inner: TypageIdentity | undefined;
+  // One prompt, also when several files are decrypted at once.
+  let inner: Promise<TypageIdentity> | undefined;
   const identity = new TypageIdentity(() => undefined);
   identity.unwrapWithHeader = async (header: Uint8Array) => {
     if (!parseAgeHeader(header).stanzas.some((s) => s.args[0] === "scrypt")) return null;
-    if (!inner) {
-      const pass = await ask();
-      inner = new TypageIdentity((d) => d.addPassphrase(pass));
-    }
-    return inner.unwrapWithHeader(header);
+    inner ??= ask().then((pass) => new TypageIdentity((d) => d.addPassphrase(pass)));
+    return (await inner).unwrapWithHeader(header);
   };
   return { kind: "scrypt", source: "passphrase prompt", identity };
 }
