@@ -8,16 +8,18 @@
 //    `nix-instantiate --eval` of the rules file for its keys, `age -d`,
 //    `age -e` to those keys (a bash loop, like agenix's own script);
 // 3. the native X25519 floor: only the X25519 operations a full rekey needs
-//    (per file and recipient: import a random scalar, which has OpenSSL derive
-//    its public half X25519(e, 9) by fixed-base multiplication, read that
-//    share, and one DH with the recipient; per file: one DH to decrypt and one
-//    to check), in one thread, measured in this run;
+//    (per file and recipient: a fresh scalar's share X25519(e, 9) and one DH
+//    with the recipient; per file: one DH to decrypt and one to check), in one
+//    thread, measured in this run on libsodium (the path nixsec takes when the
+//    optional sodium-native loads) and on node:crypto (OpenSSL derives the
+//    share when the scalar is imported); the lower of the two is the floor;
 // 4. the no-op rekey: in-process planning (manifest already loaded; and with
 //    the manifest load), and the whole `nixsec rekey` CLI process.
 // Prints a Markdown section for bench/README.md.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createPrivateKey, createPublicKey, diffieHellman, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,7 +47,7 @@ writeFileSync(w("lib-entry.ts"), [
   `export { desiredReaders, renderLock, sha256Hex } from ${JSON.stringify(path.join(root, "src/store/lock.ts"))};`,
   `export { scanStore, planScan } from ${JSON.stringify(path.join(root, "src/store/rekey.ts"))};`,
 ].join("\n"));
-await build({ entryPoints: [w("lib-entry.ts")], outfile: w("lib.mjs"), bundle: true, platform: "node", format: "esm", logLevel: "warning",
+await build({ entryPoints: [w("lib-entry.ts")], outfile: w("lib.mjs"), bundle: true, platform: "node", format: "esm", logLevel: "warning", external: ["sodium-native"],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
 execFileSync("node", [path.join(root, "scripts/build.mjs")], { cwd: root });
 const lib = await import(w("lib.mjs"));
@@ -128,12 +130,14 @@ const noopCli = median(Array.from({ length: 7 }, () => cli("rekey").s));
 const startup = median(Array.from({ length: 7 }, () => wall("node", [nixsec, "--version"], { env: cliEnv }).s));
 const bareNode = median(Array.from({ length: 7 }, () => wall("node", ["-e", "0"], { env: cliEnv }).s));
 
-// 1. full rekeys through the CLI, alternating, 3 of each (medians; the machine may be shared).
+// 1. full rekeys through the CLI, alternating, RUNS of each (medians: the
+// machine may be shared, and single runs here swing by ±15%).
+const RUNS = 5;
 const loadStart = os.loadavg()[0];
 const runsDefault = [];
 const runsOne = [];
 let threads = "1";
-for (let i = 0; i < 3; i++) {
+for (let i = 0; i < RUNS; i++) {
   const d = cli("rekey", "--all", ...adminArgs);
   threads = /\((\d+) threads\)/.exec(d.err)?.[1] ?? "1";
   runsDefault.push(d.s);
@@ -144,17 +148,19 @@ for (let i = 0; i < 3; i++) {
 const fullDefault = { s: median(runsDefault) };
 const fullOne = { s: median(runsOne) };
 
-// 3. the X25519 floor.
+// 3. the X25519 floor, on each native path: libsodium (what nixsec uses when
+// sodium-native loads) and node:crypto's OpenSSL; the lower one is the floor.
 const b64 = (x) => Buffer.from(x).toString("base64url");
 const UNUSED_X = b64(Buffer.alloc(32));
-const peers = Array.from({ length: HOSTS + 2 }, () => createPublicKey({ key: { kty: "OKP", crv: "X25519", x: b64(randomBytes(32)) }, format: "jwk" }));
+const peerPoints = Array.from({ length: HOSTS + 2 }, () => randomBytes(32));
+const peers = peerPoints.map((p) => createPublicKey({ key: { kty: "OKP", crv: "X25519", x: b64(p) }, format: "jwk" }));
 const adminScalar = createPrivateKey({ key: { kty: "OKP", crv: "X25519", d: b64(randomBytes(32)), x: UNUSED_X }, format: "jwk" });
-function floorRun() {
+function floorOpenssl() {
   const f0 = performance.now();
   for (let f = 0; f < SECRETS; f++) {
     for (const p of peers) {
       const e = createPrivateKey({ key: { kty: "OKP", crv: "X25519", d: b64(randomBytes(32)), x: UNUSED_X }, format: "jwk" });
-      createPublicKey(e).export({ format: "jwk" }); // the share, X25519(e, 9)
+      e.export({ format: "jwk" }); // the share, X25519(e, 9), derived on import
       diffieHellman({ privateKey: e, publicKey: p });
     }
     for (let k = 0; k < 2; k++) {
@@ -164,7 +170,26 @@ function floorRun() {
   }
   return (performance.now() - f0) / 1000;
 }
-const floor = median([floorRun(), floorRun(), floorRun()]);
+let sodium = null;
+try {
+  sodium = createRequire(import.meta.url)("sodium-native");
+} catch { /* optional: the floor is OpenSSL's */ }
+function floorSodium() {
+  const e = Buffer.alloc(32), share = Buffer.alloc(32), out = Buffer.alloc(32), admin = randomBytes(32);
+  const f0 = performance.now();
+  for (let f = 0; f < SECRETS; f++) {
+    for (const p of peerPoints) {
+      sodium.randombytes_buf(e);
+      sodium.crypto_scalarmult_base(share, e);
+      sodium.crypto_scalarmult(out, e, p);
+    }
+    for (let k = 0; k < 2; k++) sodium.crypto_scalarmult(out, admin, peerPoints[k]);
+  }
+  return (performance.now() - f0) / 1000;
+}
+const floorOssl = median([floorOpenssl(), floorOpenssl(), floorOpenssl()]);
+const floorSod = sodium ? median([floorSodium(), floorSodium(), floorSodium()]) : Infinity;
+const floor = Math.min(floorOssl, floorSod);
 
 // 2. the agenix-style loop (a copy of the files, so both runs start alike).
 const loopNames = names.slice(0, LOOP_FILES);
@@ -199,11 +224,13 @@ out.push(`${SECRETS} secrets, each readable by 2 age admins and the same ${HOSTS
 out.push("| run | wall time | per file | vs agenix-style loop |", "|---|---|---|---|");
 out.push(`| agenix-style loop${LOOP_FILES < SECRETS ? ` (${LOOP_FILES} files, scaled ×${(SECRETS / LOOP_FILES).toFixed(1)})` : ""} | ${fmt(loopFull)} | ${(loopFull * 1000 / SECRETS).toFixed(1)} ms | 1× |`);
 const range = (xs) => `${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}`;
-out.push(`| \`nixsec rekey --all\` (${threads} encryption threads), median of 3 (${range(runsDefault)}) | ${fmt(fullDefault.s)} | ${(fullDefault.s * 1000 / SECRETS).toFixed(2)} ms | ${(loopFull / fullDefault.s).toFixed(1)}× faster |`);
-out.push(`| \`nixsec rekey --all --jobs 1\`, median of 3 (${range(runsOne)}) | ${fmt(fullOne.s)} | ${(fullOne.s * 1000 / SECRETS).toFixed(2)} ms | ${(loopFull / fullOne.s).toFixed(1)}× faster |`);
-out.push(`| native X25519 floor, one thread, median of 3 (${SECRETS * (HOSTS + 2) + SECRETS * 2} DH, ${SECRETS * (HOSTS + 2)} fixed-base multiplications by key import, ${SECRETS * 2} point imports) | ${fmt(floor)} | ${(floor * 1000 / SECRETS).toFixed(2)} ms | |`);
+out.push(`| \`nixsec rekey --all\` (${threads} encryption threads), median of ${RUNS} (${range(runsDefault)}) | ${fmt(fullDefault.s)} | ${(fullDefault.s * 1000 / SECRETS).toFixed(2)} ms | ${(loopFull / fullDefault.s).toFixed(1)}× faster |`);
+out.push(`| \`nixsec rekey --all --jobs 1\`, median of ${RUNS} (${range(runsOne)}) | ${fmt(fullOne.s)} | ${(fullOne.s * 1000 / SECRETS).toFixed(2)} ms | ${(loopFull / fullOne.s).toFixed(1)}× faster |`);
+const ops = `${SECRETS * (HOSTS + 2)} fixed-base and ${SECRETS * (HOSTS + 2) + SECRETS * 2} variable-base multiplications`;
+if (sodium) out.push(`| native X25519 floor on libsodium, one thread, median of 3 (${ops}) | ${fmt(floorSod)} | ${(floorSod * 1000 / SECRETS).toFixed(2)} ms | |`);
+out.push(`| native X25519 floor on node:crypto (OpenSSL), one thread, median of 3 (the same; fixed-base by key import) | ${fmt(floorOssl)} | ${(floorOssl * 1000 / SECRETS).toFixed(2)} ms | |`);
 out.push("");
-out.push(`Full rekey against the floor: ${(fullDefault.s / floor).toFixed(2)}× (default threads), ${(fullOne.s / floor).toFixed(2)}× (one thread). Both CLI runs include process start-up, the manifest load, decrypting every file with the admin key, checking every new file decrypts, and atomic writes with fsync.`, "");
+out.push(`Full rekey against the lower floor (${floor === floorSod ? "libsodium" : "OpenSSL"}): ${(fullDefault.s / floor).toFixed(2)}× (default threads), ${(fullOne.s / floor).toFixed(2)}× (one thread). Both CLI runs include process start-up, the manifest load, decrypting every file with the admin key, checking every new file decrypts, and atomic writes with fsync.`, "");
 out.push("No-op rekey (nothing to do, nothing written):", "");
 out.push("| measure | median of 7 |", "|---|---|");
 out.push(`| in-process planning: read lock, read and hash ${SECRETS} files, parse headers, plan | ${fmt(median(noopPlan) / 1000)} |`);

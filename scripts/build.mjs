@@ -35,6 +35,9 @@ try {
     format: "esm",
     sourcemap: "linked",
     define: { __NIXSEC_BUILD_ID__: JSON.stringify(buildId) },
+    // A native addon, found at run time next to its prebuilt binaries
+    // (optional: src/crypto/sodium.ts falls back to node:crypto without it).
+    external: ["sodium-native"],
     logLevel: "warning",
     // Some dependencies are CommonJS (bcrypt-pbkdf); give the bundle a require().
     banner: {

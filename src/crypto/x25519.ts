@@ -1,22 +1,20 @@
-// X25519, HKDF and ChaCha20-Poly1305 for age stanzas, on node:crypto.
+// X25519, HKDF and ChaCha20-Poly1305 for age stanzas: on libsodium when the
+// optional sodium-native loads (sodium.ts says why), else on node:crypto,
+// else (no X25519 in node:crypto) on @noble/curves; chosen once per thread
+// by known-answer checks, all three checked against each other and against
+// @noble/curves by test/crypto/x25519.test.ts.
 //
-// typage imports both keys through WebCrypto on every operation (~2 ms per
-// recipient, research/crypto.md §5); importing each key once as a KeyObject
-// and calling crypto.diffieHellman is ~10x faster. @noble/curves is the
-// fallback where node:crypto lacks X25519, chosen once by a self-check.
-//
-// Keys are imported as JWK, not DER: OpenSSL 3's DER decoder is ~10x slower
+// On node:crypto: typage imports both keys through WebCrypto on every
+// operation (~2 ms per recipient, research/crypto.md §5); importing each key
+// once as a KeyObject and calling crypto.diffieHellman is ~10x faster. Keys
+// are imported as JWK, not DER: OpenSSL 3's DER decoder is ~10x slower
 // (crypto.md §9.6). We never export freshly *generated* keys as JWK, which can
 // deadlock Node 20 (crypto.md §9.5: the hang is in a KeyGenJob's GC callback):
-// scalars come from randomBytes and are imported instead.
-//
-// X25519(s, 9) is not computed as a Diffie-Hellman with the base point: OpenSSL
-// derives the public half whenever a private key is imported (a fixed-base
-// multiplication it does anyway), and the key's JWK carries it. Per
-// recipient stanza that is one import and one DH (≈82 µs here; perf puts
-// ~70% of it in the two scalar multiplications) instead of an import and two
-// DHs (≈180 µs): the bulk of a full rekey (bench/README.md, "Rekey"). Checked
-// against @noble/curves by test/crypto/x25519.test.ts.
+// scalars come from randomBytes and are imported instead. X25519(s, 9) is not
+// computed as a Diffie-Hellman with the base point: OpenSSL derives the public
+// half whenever a private key is imported, and the key's JWK carries it, so a
+// stanza costs one import and one DH (≈82 µs here) instead of an import and
+// two DHs (≈180 µs).
 import {
   createCipheriv,
   createDecipheriv,
@@ -30,19 +28,28 @@ import {
 } from "node:crypto";
 import { x25519 as nobleX25519 } from "@noble/curves/ed25519.js";
 import { isAllZero } from "./bytes.js";
+import { loadSodium, type Sodium } from "./sodium.js";
 
 /** An imported X25519 scalar or point, ready for repeated use. */
 export interface X25519Key {
   readonly bytes: Uint8Array;
+  /** The KeyObject, on the node:crypto backend. */
   readonly native?: KeyObject;
 }
+
+/**
+ * Where the arithmetic happens: libsodium when it loads (sodium.ts), else
+ * node:crypto (OpenSSL), else @noble/curves in JS. All give the same bytes.
+ */
+export type X25519Backend = "sodium" | "openssl" | "noble";
 
 const BASEPOINT = new Uint8Array(32);
 BASEPOINT[0] = 9;
 // Node requires `x` in a private JWK but does not use it for derivation.
 const UNUSED_X = Buffer.alloc(32).toString("base64url");
 
-let useNative: boolean | undefined;
+let backend: X25519Backend | undefined;
+let sodium: Sodium | null = null;
 let basepointKey: X25519Key | undefined;
 
 function b64url(b: Uint8Array): string {
@@ -55,7 +62,7 @@ const KAT_SCALAR = "4b66e9d4d1b4673c5ad22691957d6af5c11b6421e0ea01d42ca4169e7918
 const KAT_POINT = "e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493";
 const KAT_OUT = "95cbde9476e8907d7aade45cb4b873f88b595a68799fa152e6f8f7647aac7957";
 
-function nativeWorks(): boolean {
+function opensslWorks(): boolean {
   try {
     const priv = createPrivateKey({ key: { kty: "OKP", crv: "X25519", d: Buffer.from(KAT_SCALAR, "hex").toString("base64url"), x: UNUSED_X }, format: "jwk" });
     const pub = createPublicKey({ key: { kty: "OKP", crv: "X25519", x: Buffer.from(KAT_POINT, "hex").toString("base64url") }, format: "jwk" });
@@ -65,27 +72,34 @@ function nativeWorks(): boolean {
   }
 }
 
-function native(): boolean {
-  if (useNative === undefined) useNative = nativeWorks();
-  return useNative;
+/** The backend this thread uses, chosen on first use. */
+export function x25519Backend(): X25519Backend {
+  if (backend === undefined) {
+    sodium = loadSodium(nodeSeal);
+    backend = sodium ? "sodium" : opensslWorks() ? "openssl" : "noble";
+  }
+  return backend;
 }
 
-/** Test hook: force the pure-JS path (or restore auto-detection with undefined). */
-export function setNativeX25519ForTests(value: boolean | undefined): void {
-  useNative = value;
+/** Test hook: use `b` from now on (undefined: choose again as on first use). */
+export function setX25519BackendForTests(b: X25519Backend | undefined): void {
+  backend = undefined;
   basepointKey = undefined;
+  x25519Backend();
+  if (b === "sodium" && !sodium) throw new Error("libsodium is not available here");
+  if (b !== undefined) backend = b;
 }
 
 export function importScalar(scalar: Uint8Array): X25519Key {
   if (scalar.length !== 32) throw new RangeError("X25519 scalar must be 32 bytes");
-  if (!native()) return { bytes: scalar };
+  if (x25519Backend() !== "openssl") return { bytes: scalar };
   const key = createPrivateKey({ key: { kty: "OKP", crv: "X25519", d: b64url(scalar), x: UNUSED_X }, format: "jwk" });
   return { bytes: scalar, native: key };
 }
 
 export function importPoint(point: Uint8Array): X25519Key {
   if (point.length !== 32) throw new RangeError("X25519 point must be 32 bytes");
-  if (!native()) return { bytes: point };
+  if (x25519Backend() !== "openssl") return { bytes: point };
   return { bytes: point, native: createPublicKey({ key: { kty: "OKP", crv: "X25519", x: b64url(point) }, format: "jwk" }) };
 }
 
@@ -95,7 +109,15 @@ export function importPoint(point: Uint8Array): X25519Key {
  */
 export function x25519(scalar: X25519Key, point: X25519Key): Uint8Array | null {
   let out: Uint8Array;
-  if (scalar.native && point.native) {
+  const b = x25519Backend();
+  if (b === "sodium" && sodium) {
+    out = Buffer.alloc(32);
+    try {
+      sodium.crypto_scalarmult(out, scalar.bytes, point.bytes);
+    } catch {
+      return null; // libsodium refuses low-order points and an all-zero result
+    }
+  } else if (b === "openssl" && scalar.native && point.native) {
     try {
       out = new Uint8Array(diffieHellman({ privateKey: scalar.native, publicKey: point.native }));
     } catch {
@@ -116,12 +138,18 @@ export function x25519Base(scalar: X25519Key): Uint8Array {
 }
 
 /**
- * X25519(s, 9) as OpenSSL derived it on import. A long-lived key's half is
- * read through a public KeyObject; an ephemeral's from the private key's own
- * JWK, which also holds the scalar as text (as its import did) but saves
- * building a public KeyObject, ~3 µs per stanza.
+ * X25519(s, 9). libsodium has a fixed-base table for it; OpenSSL derived it
+ * when the key was imported, and a long-lived key's half is read through a
+ * public KeyObject, an ephemeral's from the private key's own JWK (which
+ * also holds the scalar as text, as its import did, but saves building a
+ * public KeyObject, ~3 µs per stanza).
  */
 function publicHalf(scalar: X25519Key, ephemeral: boolean): Uint8Array {
+  if (x25519Backend() === "sodium" && sodium) {
+    const out = Buffer.alloc(32);
+    sodium.crypto_scalarmult_base(out, scalar.bytes);
+    return out;
+  }
   if (!scalar.native) return nobleX25519.scalarMultBase(scalar.bytes);
   const x = (ephemeral ? scalar.native : createPublicKey(scalar.native)).export({ format: "jwk" }).x;
   const out = typeof x === "string" ? new Uint8Array(Buffer.from(x, "base64url")) : null;
@@ -184,16 +212,33 @@ export function hkdfSha256Reference(ikm: Uint8Array, salt: Uint8Array, info: str
 
 const ZERO_NONCE = new Uint8Array(12);
 
+function nodeSeal(key: Uint8Array, fileKey: Uint8Array): Uint8Array {
+  const c = createCipheriv("chacha20-poly1305", key, ZERO_NONCE, { authTagLength: 16 });
+  return Buffer.concat([c.update(fileKey), c.final(), c.getAuthTag()]);
+}
+
 /** ChaCha20-Poly1305 with the all-zero nonce, as every age stanza uses it. */
 export function sealFileKey(key: Uint8Array, fileKey: Uint8Array): Uint8Array {
-  const c = createCipheriv("chacha20-poly1305", key, ZERO_NONCE, { authTagLength: 16 });
-  const body = Buffer.concat([c.update(fileKey), c.final(), c.getAuthTag()]);
-  return new Uint8Array(body);
+  if (x25519Backend() === "sodium" && sodium) {
+    const body = new Uint8Array(fileKey.length + 16);
+    sodium.crypto_aead_chacha20poly1305_ietf_encrypt(body, fileKey, null, null, ZERO_NONCE, key);
+    return body;
+  }
+  return new Uint8Array(nodeSeal(key, fileKey));
 }
 
 /** Opens a stanza body; null when authentication fails. */
 export function openFileKey(key: Uint8Array, body: Uint8Array): Uint8Array | null {
   if (body.length < 16) return null;
+  if (x25519Backend() === "sodium" && sodium) {
+    const out = new Uint8Array(body.length - 16);
+    try {
+      sodium.crypto_aead_chacha20poly1305_ietf_decrypt(out, null, body, null, ZERO_NONCE, key);
+    } catch {
+      return null;
+    }
+    return out;
+  }
   const d = createDecipheriv("chacha20-poly1305", key, ZERO_NONCE, { authTagLength: 16 });
   d.setAuthTag(body.subarray(body.length - 16));
   try {

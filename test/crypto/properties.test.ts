@@ -15,7 +15,8 @@ import {
   parseIdentityLine,
   parseRecipient,
   parseRecipientsFile,
-  setNativeX25519ForTests,
+  setX25519BackendForTests,
+  type X25519Backend,
   type LoadedIdentity,
   type ParsedRecipient,
 } from "../../src/crypto/index.js";
@@ -68,20 +69,25 @@ describe("round trips", () => {
     );
   });
 
-  it("the pure-JS X25519 fallback interoperates with the native path", async () => {
+  it("files written on each X25519 backend (libsodium, node:crypto, @noble/curves) open on every other", async () => {
     const k = await generateAgeKey();
-    const native = await encryptBytes(Buffer.from("native"), [parseRecipient(k.recipient), parseRecipient(sshEd)]);
-    setNativeX25519ForTests(false);
+    const backends: X25519Backend[] = ["sodium", "openssl", "noble"];
     try {
-      const id = parseIdentityLine(k.identity, "x");
-      expect(Buffer.from(await decryptBytes(native, [id])).toString()).toBe("native");
-      const fallback = await encryptBytes(Buffer.from("noble"), [parseRecipient(k.recipient), parseRecipient(sshEd)]);
-      setNativeX25519ForTests(undefined);
-      expect(Buffer.from(await decryptBytes(fallback, [parseIdentityLine(k.identity, "x")])).toString()).toBe("noble");
-      const ed = await parseIdentityFile(readFileSync(path.join(keys, "ssh_ed25519")), "ed");
-      expect(Buffer.from(await decryptBytes(fallback, ed)).toString()).toBe("noble");
+      const written = new Map<X25519Backend, Uint8Array>();
+      for (const b of backends) {
+        setX25519BackendForTests(b);
+        written.set(b, await encryptBytes(Buffer.from(`by ${b}`), [parseRecipient(k.recipient), parseRecipient(sshEd)]));
+      }
+      for (const reader of backends) {
+        setX25519BackendForTests(reader);
+        const ed = await parseIdentityFile(readFileSync(path.join(keys, "ssh_ed25519")), "ed");
+        for (const [writer, file] of written) {
+          expect(Buffer.from(await decryptBytes(file, [parseIdentityLine(k.identity, "x")])).toString(), `${writer} -> ${reader}`).toBe(`by ${writer}`);
+          expect(Buffer.from(await decryptBytes(file, ed)).toString(), `${writer} -> ${reader} (ssh)`).toBe(`by ${writer}`);
+        }
+      }
     } finally {
-      setNativeX25519ForTests(undefined);
+      setX25519BackendForTests(undefined);
     }
   });
 });
