@@ -2,7 +2,7 @@
 // Spec: https://github.com/C2SP/C2SP/blob/main/age.md#the-x25519-recipient-type
 import { bech32 } from "@scure/base";
 import { Stanza, type Identity, type Recipient } from "./stanza.js";
-import { concatBytes, decodeB64NoPad, encodeB64NoPad } from "./bytes.js";
+import { concatBytes, decodeB64NoPad, encodeB64NoPad, wipe } from "./bytes.js";
 import { AgeError } from "./errors.js";
 import { ephemeralX25519, hkdfSha256, importPoint, importScalar, openFileKey, sealFileKey, x25519, x25519Base, type X25519Key } from "./x25519.js";
 
@@ -54,9 +54,13 @@ export class X25519Recipient implements Recipient {
   wrapFileKey(fileKey: Uint8Array): Stanza[] {
     const { scalar: ephemeral, share } = ephemeralX25519();
     const shared = x25519(ephemeral, this.point);
+    wipe(ephemeral.bytes);
     if (shared === null) throw new AgeError("key", "X25519 recipient is a low-order point");
     const key = hkdfSha256(shared, concatBytes(share, this.point.bytes), LABEL);
-    return [new Stanza(["X25519", encodeB64NoPad(share)], sealFileKey(key, fileKey))];
+    wipe(shared);
+    const body = sealFileKey(key, fileKey);
+    wipe(key);
+    return [new Stanza(["X25519", encodeB64NoPad(share)], body)];
   }
 }
 

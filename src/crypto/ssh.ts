@@ -5,7 +5,7 @@
 import { constants, createHash, createPublicKey, privateDecrypt, publicEncrypt, type KeyObject } from "node:crypto";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { Stanza, type Identity, type Recipient } from "./stanza.js";
-import { concatBytes, decodeB64NoPad, encodeB64NoPad } from "./bytes.js";
+import { concatBytes, decodeB64NoPad, encodeB64NoPad, wipe } from "./bytes.js";
 import { AgeError } from "./errors.js";
 import { sshFingerprint, sshKeyTag, WireError, WireReader } from "./ssh-wire.js";
 import { ephemeralX25519, hkdfSha256, importPoint, importScalar, openFileKey, sealFileKey, x25519, x25519Base, type X25519Key } from "./x25519.js";
@@ -127,9 +127,13 @@ export class SshEd25519Recipient implements Recipient {
   wrapFileKey(fileKey: Uint8Array): Stanza[] {
     const { scalar: ephemeral, share } = ephemeralX25519();
     const tweaked = x25519(ephemeral, this.tweakedU);
+    wipe(ephemeral.bytes);
     if (tweaked === null) throw new AgeError("key", "ssh-ed25519 recipient is a low-order point");
     const key = hkdfSha256(tweaked, concatBytes(share, this.u), ED25519_LABEL);
-    return [new Stanza(["ssh-ed25519", this.key.tag, encodeB64NoPad(share)], sealFileKey(key, fileKey))];
+    wipe(tweaked);
+    const body = sealFileKey(key, fileKey);
+    wipe(key);
+    return [new Stanza(["ssh-ed25519", this.key.tag, encodeB64NoPad(share)], body)];
   }
 }
 
