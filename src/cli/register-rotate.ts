@@ -9,7 +9,7 @@ export function registerRotateCommands(program: Command, io: Io): void {
     .option("-n, --dry-run", "show the plan; write nothing")
     .option("--all", "re-encrypt every secret (a new file key each), even those that match")
     .option("--json", "print the plan (and what was written) as JSON on stdout")
-    .addOption(new Option("-j, --jobs <n>", "encryption threads (default: the machine's cores when there is much to do)"))
+    .addOption(new Option("-j, --jobs <n>", "encryption threads, this one included (default: the machine's cores when there is much to do; 1: no worker threads)"))
     .addHelpText("after", examples([
       "nixsec rekey --dry-run",
       "nixsec rekey",
