@@ -19,4 +19,4 @@ export { generateAgeKey, sshToAgeIdentity, sshToAgeRecipient, type AgeKeyPair } 
 export { parseSshPublicKeyLine, type SshPublicKey, type SshKeyType } from "./ssh.js";
 export { readSshPrivateKey, type PassphraseProvider } from "./openssh-key.js";
 export { looksArmored } from "./armor.js";
-export { setX25519BackendForTests, x25519Backend, type X25519Backend } from "./x25519.js";
+export { bulkCrypto, setX25519BackendForTests, x25519Backend, type X25519Backend } from "./x25519.js";

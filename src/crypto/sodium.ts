@@ -8,9 +8,11 @@
 // ~106 µs on node:crypto and ~72 µs here (fixed-base 22 µs from libsodium's
 // precomputed table, the AEAD in one call); bench/README.md, "Rekey".
 //
-// It is optional: where the package or its prebuilt binary is missing, or
-// NIXSEC_NO_SODIUM=1 is set, or the known-answer check below fails, callers
-// use node:crypto (x25519.ts), which gives the same bytes.
+// It is optional, and only for bulk work (x25519.ts, bulkCrypto: loading the
+// package costs ~25 ms, about what a single-file command spends on crypto):
+// where the package or its prebuilt binary is missing, or NIXSEC_NO_SODIUM=1
+// is set, or the known-answer check below fails, node:crypto does the work
+// and gives the same bytes.
 import { createRequire } from "node:module";
 
 /** The part of sodium-native nixsec uses. */

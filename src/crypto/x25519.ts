@@ -1,8 +1,8 @@
-// X25519, HKDF and ChaCha20-Poly1305 for age stanzas: on libsodium when the
-// optional sodium-native loads (sodium.ts says why), else on node:crypto,
-// else (no X25519 in node:crypto) on @noble/curves; chosen once per thread
-// by known-answer checks, all three checked against each other and against
-// @noble/curves by test/crypto/x25519.test.ts.
+// X25519, HKDF and ChaCha20-Poly1305 for age stanzas: on node:crypto, else
+// (no X25519 there) on @noble/curves; for bulk work on libsodium when the
+// optional sodium-native loads (bulkCrypto; sodium.ts says why). Chosen per
+// thread by known-answer checks; the three are checked against each other
+// and against @noble/curves by test/crypto/x25519.test.ts.
 //
 // On node:crypto: typage imports both keys through WebCrypto on every
 // operation (~2 ms per recipient, research/crypto.md §5); importing each key
@@ -49,7 +49,7 @@ BASEPOINT[0] = 9;
 const UNUSED_X = Buffer.alloc(32).toString("base64url");
 
 let backend: X25519Backend | undefined;
-let sodium: Sodium | null = null;
+let sodium: Sodium | null | undefined;
 let basepointKey: X25519Key | undefined;
 
 function b64url(b: Uint8Array): string {
@@ -72,21 +72,30 @@ function opensslWorks(): boolean {
   }
 }
 
-/** The backend this thread uses, chosen on first use. */
+/** The backend this thread uses: node:crypto (else noble) until bulkCrypto(). */
 export function x25519Backend(): X25519Backend {
-  if (backend === undefined) {
-    sodium = loadSodium(nodeSeal);
-    backend = sodium ? "sodium" : opensslWorks() ? "openssl" : "noble";
-  }
+  backend ??= opensslWorks() ? "openssl" : "noble";
   return backend;
 }
 
-/** Test hook: use `b` from now on (undefined: choose again as on first use). */
+/**
+ * Moves this thread to libsodium when it loads: for work of thousands of
+ * operations (a rekey, an encryption worker), where it saves ~30 µs each.
+ * Loading it costs ~25 ms, more than a single-file command's few operations
+ * save, so those stay on node:crypto. Safe at any moment: libsodium works on
+ * the key bytes every X25519Key carries, whichever backend imported it.
+ */
+export function bulkCrypto(): X25519Backend {
+  sodium ??= loadSodium(nodeSeal);
+  if (sodium) backend = "sodium";
+  return x25519Backend();
+}
+
+/** Test hook: use `b` from now on (undefined: the default again). */
 export function setX25519BackendForTests(b: X25519Backend | undefined): void {
   backend = undefined;
   basepointKey = undefined;
-  x25519Backend();
-  if (b === "sodium" && !sodium) throw new Error("libsodium is not available here");
+  if (b === "sodium" && bulkCrypto() !== "sodium") throw new Error("libsodium is not available here");
   if (b !== undefined) backend = b;
 }
 

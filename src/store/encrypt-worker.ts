@@ -2,7 +2,7 @@
 // entry in the bundle (scripts/build.mjs) so that a worker loads the age layer
 // and nothing else. Plaintexts arrive by postMessage and are wiped after use.
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
-import { encryptBytes, parseRecipient, type ParsedRecipient } from "../crypto/index.js";
+import { bulkCrypto, encryptBytes, parseRecipient, type ParsedRecipient } from "../crypto/index.js";
 
 export const MARK = "nixsec-encrypt-worker/v1";
 
@@ -37,6 +37,7 @@ function ownsBuffer(b: Uint8Array): boolean {
 }
 
 function serve(): void {
+  bulkCrypto(); // a worker exists only for work large enough to pay for loading libsodium
   const port = parentPort!;
   const parse = recipientCache();
   port.on("message", (req: Request) => {

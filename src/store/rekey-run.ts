@@ -13,7 +13,7 @@
 // 4. Record the written files in the lock, last and at most every half second,
 //    so the lock never names a file state that is not on disk. A file written
 //    but not yet recorded no longer matches its lock hash and is rekeyed again.
-import { AgeError, decryptBytes, type LoadedIdentity } from "../crypto/index.js";
+import { AgeError, bulkCrypto, decryptBytes, type LoadedIdentity } from "../crypto/index.js";
 import { NixsecError } from "../errors.js";
 import { writeFileAtomic } from "./atomic.js";
 import { lockFile, renderLock, resolveLock, sha256Hex, type LockEntry } from "./lock.js";
@@ -138,6 +138,7 @@ async function decryptAll(scan: StoreScan, jobs: Job[], ids: LoadedIdentity[], e
 
 /** Executes `plan` (from `scan`); see the file comment for the order of writes. */
 export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPlan, opts: RunOptions): Promise<RunResult> {
+  if (plan.rekey.length > 1) bulkCrypto();
   const entries = resolveLock(store, scan.lock);
   const result: RunResult = { written: [], headerOnly: [], lockWritten: false, threads: 1 };
   const byName = new Map(scan.states.map((s) => [s.secret, s]));

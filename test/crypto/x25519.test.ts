@@ -129,14 +129,16 @@ describe.each(BACKENDS)("X25519 on %s", (b) => {
 });
 
 describe("X25519 backend choice", () => {
-  it("uses libsodium where sodium-native is installed (always in CI), and node:crypto with NIXSEC_NO_SODIUM=1", async () => {
-    setX25519BackendForTests(undefined);
-    if (process.env.CI === "true" || loadsSodium()) expect(x25519Backend()).toBe("sodium");
+  it("uses node:crypto by default, libsodium for bulk work where sodium-native is installed (always in CI), not with NIXSEC_NO_SODIUM=1", async () => {
+    vi.resetModules();
+    const fresh = await import("../../src/crypto/x25519.js");
+    expect(fresh.x25519Backend()).toBe("openssl");
+    if (process.env.CI === "true" || loadsSodium()) expect(fresh.bulkCrypto()).toBe("sodium");
     vi.resetModules();
     process.env.NIXSEC_NO_SODIUM = "1";
     try {
-      const fresh = await import("../../src/crypto/x25519.js");
-      expect(fresh.x25519Backend()).toBe("openssl");
+      const off = await import("../../src/crypto/x25519.js");
+      expect(off.bulkCrypto()).toBe("openssl");
     } finally {
       delete process.env.NIXSEC_NO_SODIUM;
       vi.resetModules();
