@@ -150,7 +150,7 @@ export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPla
     old: entries.get(item.secret),
   }));
   // Workers start while this thread decrypts (or earlier: opts.encryptor);
-  // jobs wait for them in order.
+  // jobs queue until they are ready.
   const wraps = jobs.reduce((n, j) => n + j.recipients.length, 0);
   const starting = opts.encryptor ?? (jobs.length > 0 ? startEncryptor(wraps, jobs.length, opts.jobs, opts.cores ?? 1) : Promise.resolve(inlineEncryptor()));
   const encryptor: Encryptor = {
