@@ -55,8 +55,10 @@ export interface RunResult {
   threads: number;
 }
 
-/** Below this many recipient wraps (~0.3 s of work) worker start-up does not pay. */
+/** Below this many recipient wraps (~0.1 s of work) worker start-up does not pay. */
 const WORKER_THRESHOLD = 1500;
+/** From this many wraps on, libsodium saves (~30 µs each) more than loading it costs (~25 ms). */
+const BULK_WRAPS = 1000;
 // The lock is written when no replacement is in flight, so each flush stalls
 // the pipeline: every 2 s (a crash loses at most that much progress to a
 // re-run, never a value). 32 replacements in flight keep the disk busy while
@@ -138,7 +140,6 @@ async function decryptAll(scan: StoreScan, jobs: Job[], ids: LoadedIdentity[], e
 
 /** Executes `plan` (from `scan`); see the file comment for the order of writes. */
 export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPlan, opts: RunOptions): Promise<RunResult> {
-  if (plan.rekey.length > 1) bulkCrypto();
   const entries = resolveLock(store, scan.lock);
   const result: RunResult = { written: [], headerOnly: [], lockWritten: false, threads: 1 };
   const byName = new Map(scan.states.map((s) => [s.secret, s]));
@@ -152,6 +153,7 @@ export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPla
   // Workers start while this thread decrypts (or earlier: opts.encryptor);
   // jobs queue until they are ready.
   const wraps = jobs.reduce((n, j) => n + j.recipients.length, 0);
+  if (wraps >= BULK_WRAPS) bulkCrypto();
   const starting = opts.encryptor ?? (jobs.length > 0 ? startEncryptor(wraps, jobs.length, opts.jobs, opts.cores ?? 1) : Promise.resolve(inlineEncryptor()));
   const encryptor: Encryptor = {
     threads: 1,
