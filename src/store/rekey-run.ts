@@ -17,7 +17,7 @@ import { AgeError, bulkCrypto, decryptBytes, type LoadedIdentity } from "../cryp
 import { NixsecError } from "../errors.js";
 import { writeFileAtomic } from "./atomic.js";
 import { lockFile, renderLock, resolveLock, sha256Hex, type LockEntry } from "./lock.js";
-import { headerFits, scanHeader, type PlanItem, type RekeyPlan, type StoreScan } from "./rekey.js";
+import { headerFits, idsOf, scanHeader, type PlanItem, type RekeyPlan, type StoreScan } from "./rekey.js";
 import { inlineEncryptor, workerEncryptor, type Encryptor } from "./rekey-worker.js";
 import { readersOf, secretFile, type Store } from "./store.js";
 
@@ -71,10 +71,6 @@ let tamperForTests: ((secret: string, ciphertext: Uint8Array) => Uint8Array) | u
 /** Test hook: alter new ciphertexts before they are checked (to prove the check stops a bad write). */
 export function setCiphertextTamperForTests(fn: typeof tamperForTests): void {
   tamperForTests = fn;
-}
-
-function idsOf(item: Pick<PlanItem, "desired">): string[] {
-  return [...Object.values(item.desired.admins), ...Object.values(item.desired.hosts)].sort();
 }
 
 /**
@@ -267,7 +263,7 @@ export async function checkCiphertext(item: Pick<PlanItem, "secret" | "desired">
     new NixsecError(`${item.secret}: the new ciphertext ${why}; the old file was kept`, { exitCode: 3, hint: "please report this; run `nixsec rekey` again to retry" });
   // The decryption below parses the header strictly; this only reads the stanza lines.
   const header = scanHeader(ciphertext);
-  if (!header || !headerFits(header, idsOf(item))) throw bad("does not have the planned recipients");
+  if (!header || !headerFits(header, idsOf(item.desired))) throw bad("does not have the planned recipients");
   let back: Uint8Array;
   try {
     back = await decryptBytes(ciphertext, ids);

@@ -81,7 +81,8 @@ export interface PlanOptions {
 
 const READER_KINDS = [["admins", "admin"], ["hosts", "host"]] as const;
 
-function idsOf(r: ReaderKeys): string[] {
+/** A reader set's key ids, sorted: what a file written for it can be compared by. */
+export function idsOf(r: ReaderKeys): string[] {
   return [...Object.values(r.admins), ...Object.values(r.hosts)].sort();
 }
 
