@@ -3,7 +3,6 @@
 // could read it when it was written (a revoked admin, a decommissioned host).
 import type { Rule, StoreHit } from "../rule.js";
 
-
 export const unknownSecretFile: Rule = {
   id: "unknown-secret-file",
   severity: "medium",
