@@ -23,11 +23,14 @@ if [ ${#need_debs[@]} -gt 0 ]; then
   fi
 fi
 
+# --- npm dependencies (packaging) ---------------------------------------------
+# Exactly the locked tree. npm ci refuses a lock that disagrees with
+# package.json (test/packaging/lock.test.ts keeps it agreeing, with no
+# `resolved` registry URLs).
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # npm ci rejects this lock file: npm 11 here omits the other platforms' optional
-  # rollup packages from it. npm install honours the locked versions all the same.
-  npm install --no-audit --no-fund --loglevel=error
+  npm ci --no-audit --no-fund --loglevel=error
 fi
+# --- end npm dependencies ------------------------------------------------------
 npm run --silent build
 npx tsc -p tsconfig.json --noEmit
 npx vitest run "$@"
