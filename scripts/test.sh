@@ -13,6 +13,10 @@ command -v nix-instantiate >/dev/null || need_debs+=(nix-bin)
 command -v git >/dev/null || need_debs+=(git)
 command -v tmux >/dev/null || need_debs+=(tmux)
 command -v pre-commit >/dev/null || need_debs+=(pre-commit)
+# --- packaging: shells the completion tests type into (test/packaging/completion.test.ts)
+command -v zsh >/dev/null || need_debs+=(zsh)
+command -v fish >/dev/null || need_debs+=(fish)
+# --- end packaging
 if [ ${#need_debs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "nixsec test: installing Debian packages: ${need_debs[*]}" >&2

@@ -1,6 +1,7 @@
 // The command tree. Each action loads its module lazily, so `nixsec audit`
 // in a pre-commit hook does not pay for the crypto stack, and vice versa.
-import { Command, Option } from "commander";
+import { Argument, Command, Option } from "commander";
+import { SHELLS } from "./commands/completion-scripts.js";
 import type { Io } from "./io.js";
 import { printError } from "./output.js";
 import { registerAuditCommands } from "./register-audit.js";
@@ -109,7 +110,28 @@ export function buildProgram(io: Io): Command {
   registerStoreCommands(program, io);
   registerAuditCommands(program, io);
   registerRotateCommands(program, io);
+  registerCompletion(program, io);
   return program;
+}
+
+// Registered last: `__complete` reads the tree built above (completion.ts).
+function registerCompletion(program: Command, io: Io): void {
+  program
+    .command("completion")
+    .description("print the shell completion script (commands, flags, and secret, host and admin names from nixsec.yaml)")
+    .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(SHELLS))
+    .addHelpText("after", examples([
+      "source <(nixsec completion bash)        # in ~/.bashrc",
+      "source <(nixsec completion zsh)         # in ~/.zshrc, after compinit",
+      "nixsec completion fish > ~/.config/fish/completions/nixsec.fish",
+    ]))
+    .action(async (shell) => (await import("./commands/completion.js")).completion(io, shell));
+  program
+    .command("__complete", { hidden: true })
+    .argument("<shell>")
+    .argument("[words...]")
+    .helpOption(false)
+    .action(async (shell, words, _opts, cmd: Command) => (await import("./commands/completion.js")).complete(io, cmd.parent!, shell, words ?? []));
 }
 
 export function storeOptions(cmd: Command): Command {
