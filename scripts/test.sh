@@ -16,6 +16,8 @@ command -v pre-commit >/dev/null || need_debs+=(pre-commit)
 # --- packaging: shells the completion tests type into (test/packaging/completion.test.ts)
 command -v zsh >/dev/null || need_debs+=(zsh)
 command -v fish >/dev/null || need_debs+=(fish)
+# and groff, which renders the generated manual pages (test/packaging/docs.test.ts)
+command -v groff >/dev/null || need_debs+=(groff-base)
 # --- end packaging
 if [ ${#need_debs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
