@@ -4,7 +4,7 @@ in {
   networking.wireless = {
     enable = true;
     secretsFile = config.sops.secrets.wifi.path;
-    networks = lib.genAttrs nets (name: { psk = "ext:psk_${name}"; });
-    networks."cafe".psk = "$WIFI_CAFE";
+    networks = lib.genAttrs nets (name: { psk = "ext:psk_${name}"; })
+      // { cafe.psk = "$WIFI_CAFE"; };
   };
 }
