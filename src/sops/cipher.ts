@@ -22,12 +22,17 @@ export function isEncryptedValue(s: string): boolean {
   return ENC.test(s);
 }
 
-/** Go's base64.StdEncoding: padded, standard alphabet, nothing else. */
+/**
+ * Standard padded base64, canonical only (what Go's encoder writes): unlike
+ * sops, a changed padding bit is refused, so every edit of an ENC[…] text is
+ * an error rather than a silent no-op.
+ */
 function b64(s: string, what: string, where: string): Uint8Array {
-  if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) {
-    throw new SopsError("value", `${where}: the ${what} of an encrypted value is not base64`, { hint: "the file was edited by hand or is damaged" });
+  const bytes = /^[A-Za-z0-9+/]*={0,2}$/.test(s) && s.length % 4 === 0 ? Buffer.from(s, "base64") : null;
+  if (!bytes || bytes.toString("base64") !== s) {
+    throw new SopsError("value", `${where}: the ${what} of an encrypted value is not canonical base64`, { hint: "the file was edited by hand or is damaged" });
   }
-  return new Uint8Array(Buffer.from(s, "base64"));
+  return new Uint8Array(bytes);
 }
 
 export function parseEncryptedValue(s: string, where: string): EncryptedValue {

@@ -51,7 +51,9 @@ export function verifyMac(stored: string, computed: string, key: Uint8Array, las
   }
   let fileMac: string;
   try {
-    fileMac = Buffer.from(decryptValue(stored, key, macAad(lastModified, file), `${file}: sops.mac`).plaintext).toString("latin1");
+    const d = decryptValue(stored, key, macAad(lastModified, file), `${file}: sops.mac`);
+    if (d.type !== "str") throw new Error("the MAC is not a str value");
+    fileMac = Buffer.from(d.plaintext).toString("latin1");
   } catch (err) {
     if (err instanceof SopsError && err.kind === "format") throw err;
     throw new SopsError("mac", `${file}: the MAC does not decrypt: the file's MAC or lastmodified was changed`, { hint: "restore the file from git, or re-encrypt it from a trusted copy" });

@@ -23,6 +23,17 @@ export interface Layout {
   yamlIndent?: number;
   jsonIndent?: string;
   flatOrder?: string[];
+  /**
+   * The newlines that end the file (JSON and INI). sops' releases differ:
+   * JSON before 3.9.2 had no final newline, INI before 3.8 a blank line.
+   */
+  ending?: string;
+}
+
+const endingOf = (bytes: Uint8Array): string => /\n*$/.exec(Buffer.from(bytes.subarray(Math.max(0, bytes.length - 8))).toString("latin1"))![0];
+
+function withEnding(text: string, ending: string | undefined): string {
+  return ending === undefined ? text : text.replace(/\n*$/, ending);
 }
 
 /** An encrypted file as read: values still ENC[…], metadata as its (unflattened) tree. */
@@ -80,7 +91,7 @@ export function loadEncrypted(bytes: Uint8Array, format: SopsFormat, file: strin
     case "json":
     case "binary": {
       const j = readJson(bytes, file);
-      return { format, ...takeNested([j.branch], file), layout: { jsonIndent: j.indent } };
+      return { format, ...takeNested([j.branch], file), layout: { jsonIndent: j.indent, ending: endingOf(bytes) } };
     }
     case "dotenv": {
       const { data, flat } = splitDotenvMetadata(readDotenv(bytes, file), file);
@@ -89,7 +100,7 @@ export function loadEncrypted(bytes: Uint8Array, format: SopsFormat, file: strin
     case "ini": {
       const { branches, metadata } = takeNested([readIni(bytes, file)], file);
       const flat: FlatItem[] = metadata.entries().map((e) => [e.key, typeof e.value === "string" ? e.value.replaceAll("\\n", "\n") : e.value]);
-      return { format, branches, metadata: unflatten(flat, file), layout: { flatOrder: flat.map(([k]) => k) } };
+      return { format, branches, metadata: unflatten(flat, file), layout: { flatOrder: flat.map(([k]) => k), ending: endingOf(bytes) } };
     }
   }
 }
@@ -105,12 +116,12 @@ export function emitEncrypted(doc: EncryptedDocument, file: string): Uint8Array 
       return utf8.encode(emitYaml(putNested(doc.branches, doc.metadata, file), doc.layout.yamlIndent ?? 4));
     case "json":
     case "binary":
-      return utf8.encode(emitJson(putNested(doc.branches.slice(0, 1), doc.metadata, file)[0]!, doc.layout.jsonIndent ?? "\t"));
+      return utf8.encode(withEnding(emitJson(putNested(doc.branches.slice(0, 1), doc.metadata, file)[0]!, doc.layout.jsonIndent ?? "\t"), doc.layout.ending));
     case "dotenv":
       return utf8.encode(emitDotenv(joinDotenvMetadata(doc.branches[0] ?? new Branch(), flatMetadata(doc.metadata, doc.layout), file), file));
     case "ini": {
       const section = new Branch(escapeNl(flatMetadata(doc.metadata, doc.layout)).map(([key, value]) => ({ key, value })));
-      return utf8.encode(emitIni(putNested(doc.branches.slice(0, 1), section, file)[0]!, file));
+      return utf8.encode(withEnding(emitIni(putNested(doc.branches.slice(0, 1), section, file)[0]!, file), doc.layout.ending));
     }
   }
 }

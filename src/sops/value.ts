@@ -30,7 +30,10 @@ export function plaintextOf(v: Exclude<Scalar, null>): Uint8Array {
   if (typeof v === "number") return utf8.encode(formatFloatF(v));
   if (typeof v === "boolean") return utf8.encode(v ? "True" : "False");
   if (v instanceof Uint8Array) return v;
-  return utf8.encode(v.text);
+  // Go writes a time back in canonical form; hashing anything else would break the MAC.
+  const t = parseTimeValue(v.text);
+  if (!t) throw new SopsError("value", `"${v.text.slice(0, 40)}" is not an RFC 3339 time`, { hint: "time values look like 2006-01-02T15:04:05Z" });
+  return utf8.encode(t.text);
 }
 
 /**
