@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateAgeKey, parseIdentityLine, parseRecipient } from "../../src/crypto/index.js";
-import { Branch, Comment, decryptSops, emitPlain, encryptSops, loadPlain, SopsError, SopsTime, type SopsFormat, type Value } from "../../src/sops/index.js";
+import { Branch, Comment, decryptSecretFile, decryptSops, emitPlain, encryptSecretFile, encryptSops, loadPlain, SopsError, SopsTime, type SopsFormat, type Value } from "../../src/sops/index.js";
 
 const seed = Number(process.env.FC_SEED) || Math.floor(Math.random() * 2 ** 31);
 // Printed so a failure can be replayed with FC_SEED=….
@@ -146,4 +146,55 @@ describe("plaintext round trips", () => {
       );
     });
   }
+});
+
+describe("flat formats and the one-secret shape", () => {
+  // dotenv and INI say less than YAML: keys cannot hold "=" or line breaks,
+  // dotenv reads the two characters \n as a newline, go-ini trims values and
+  // cuts them at # or ; unless quoted, and joins lines ending in "\". Values
+  // in clear keep to what survives that; encrypted ones are ENC[…] text.
+  const safeText = fc.string({ unit: fc.constantFrom(..."abcXYZ019 .,#;:=-'\"\n"), maxLength: 10 });
+  const typed = fc.oneof(safeText, fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), time, fc.uint8Array({ minLength: 1, maxLength: 6 }));
+  const flatKey = fc.string({ unit: fc.constantFrom(..."ABCxyz019_"), minLength: 1, maxLength: 8 });
+  const entries = (clearValue: fc.Arbitrary<string>) =>
+    fc.uniqueArray(fc.oneof(fc.tuple(flatKey, typed), fc.tuple(flatKey.map((k) => k + "_unencrypted"), clearValue)), { selector: ([k]) => k, minLength: 1, maxLength: 5 }).map(
+      (es) => new Branch(es.map(([k, v]) => ({ key: k, value: v as Value }))),
+    );
+
+  it("dotenv: encrypt then decrypt gives the values back", async () => {
+    const k = await keyPair();
+    const clear = safeText.filter((s) => !s.includes("\\n"));
+    await fc.assert(
+      fc.asyncProperty(entries(clear), async (t) => {
+        const file = await encryptSops([t], [k.recipient], { file: "t.env" });
+        expect(shape((await decryptSops(file, [k.identity], { file: "t.env" })).branches[0]!)).toEqual(shape(t));
+      }),
+      params(60),
+    );
+  });
+
+  it("ini: encrypt then decrypt gives the values back", async () => {
+    const k = await keyPair();
+    const clear = safeText.map((s) => s.trim().replace(/\n/g, " ")).filter((s) => !/^["']|["']$/.test(s));
+    const section = fc.string({ unit: fc.constantFrom(..."abc019 -"), minLength: 1, maxLength: 6 }).filter((s) => s.trim() === s && s !== "sops" && s.toUpperCase() !== "DEFAULT");
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(fc.tuple(section, entries(clear)), { selector: ([s]) => s, minLength: 1, maxLength: 3 }), async (secs) => {
+        const t = new Branch(secs.map(([key, value]) => ({ key, value })));
+        const file = await encryptSops([t], [k.recipient], { file: "t.ini" });
+        expect(shape((await decryptSops(file, [k.identity], { file: "t.ini" })).branches[0]!)).toEqual(shape(t));
+      }),
+      params(60),
+    );
+  });
+
+  it("binary: any bytes come back exactly", async () => {
+    const k = await keyPair();
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), async (value) => {
+        const file = await encryptSecretFile(value, [k.recipient], { file: "t.sops.bin" });
+        expect(Buffer.from(await decryptSecretFile(file, [k.identity], "t.sops.bin"))).toEqual(Buffer.from(value));
+      }),
+      params(60),
+    );
+  });
 });
