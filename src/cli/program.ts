@@ -106,10 +106,55 @@ export function buildProgram(io: Io): Command {
     ]))
     .action(async (input, opts) => (await import("./commands/age.js")).ageConvertSsh(io, input, opts));
 
+  registerSopsCommands(program, io);
   registerStoreCommands(program, io);
   registerAuditCommands(program, io);
   registerRotateCommands(program, io);
   return program;
+}
+
+function registerSopsCommands(program: Command, io: Io): void {
+  const sops = program
+    .command("sops")
+    .description("sops files without the sops binary: decrypt, encrypt, updatekeys, inspect (age recipients)")
+    .addHelpText("after", examples([
+      "nixsec sops decrypt -i ~/.config/sops/age/keys.txt secrets/storage2.yaml",
+      "nixsec sops decrypt --extract '[\"samba\"][\"alice\"]' secrets/storage2.yaml",
+      "nixsec sops encrypt --age age1…,age1… -o secrets/x.yaml x.yaml",
+      "nixsec sops updatekeys --age age1…,age1… secrets/x.yaml",
+      "nixsec sops inspect --json secrets/x.yaml",
+    ]) + "\nIdentities: -i files, then SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_SSH_PRIVATE_KEY_FILE,\n$XDG_CONFIG_HOME/sops/age/keys.txt, ~/.ssh/id_ed25519 and ~/.ssh/id_rsa, as sops reads them.\nAn ed25519 SSH key also opens files encrypted to its ssh-to-age key (sops-nix hosts).\n");
+  const ids = (c: Command) => c.addOption(new Option("-i, --identity <file>", "age key file or SSH private key (repeatable; see `nixsec sops --help` for the other sources)").argParser(collect));
+  const types = (c: Command) =>
+    c
+      .addOption(new Option("--input-type <type>", "the file's format (default: from its extension, as sops decides)").choices(["yaml", "json", "dotenv", "ini", "binary"]))
+      .addOption(new Option("--output-type <type>", "the output's format (default: the input's)").choices(["yaml", "json", "dotenv", "ini", "binary"]));
+
+  types(ids(sops.command("decrypt").argument("<file>", "sops file").description("print the decrypted file, as `sops -d` does (the MAC is always verified)")))
+    .option("--extract <path>", "print one value, e.g. '[\"db\"][\"password\"]' or '[\"hosts\"][0]'")
+    .option("-o, --output <file>", "write to FILE (mode 0600, atomically) instead of stdout")
+    .addHelpText("after", examples(["nixsec sops decrypt -i key.txt secrets.yaml", "SOPS_AGE_KEY_FILE=key.txt nixsec sops decrypt --output-type json secrets.yaml", "nixsec sops decrypt -i /etc/ssh/ssh_host_ed25519_key --extract '[\"token\"]' app.yaml"]))
+    .action(async (file, opts) => (await import("./commands/sops.js")).sopsDecrypt(io, file, opts));
+
+  types(sops.command("encrypt").argument("<file>", "plaintext file").description("encrypt a plaintext file to age recipients (default: the .sops.yaml creation rule)"))
+    .addOption(new Option("--age <recipients>", "age1… recipients, comma-separated (repeatable)").argParser(collect))
+    .option("-o, --output <file>", "write to FILE (atomically) instead of stdout")
+    .option("--in-place", "replace FILE with its encrypted form")
+    .addHelpText("after", examples(["nixsec sops encrypt --age age1…,age1… -o secrets.enc.yaml secrets.yaml", "nixsec sops encrypt --in-place secrets/app.yaml   # recipients from .sops.yaml"]))
+    .action(async (file, opts) => (await import("./commands/sops.js")).sopsEncrypt(io, file, opts));
+
+  ids(sops.command("updatekeys").argument("<files...>", "sops files").description("re-wrap the data key to a new recipient list (--age, or the .sops.yaml creation rule); values, MAC and lastmodified stay"))
+    .addOption(new Option("--age <recipients>", "the new age recipients, comma-separated (repeatable)").argParser(collect))
+    .addOption(new Option("--input-type <type>", "the files' format (default: from the extension)").choices(["yaml", "json", "dotenv", "ini", "binary"]))
+    .option("--dry-run", "print the recipient changes only")
+    .addHelpText("after", examples(["nixsec sops updatekeys -i key.txt --age age1…,age1… secrets/*.yaml", "nixsec sops updatekeys secrets/app.yaml   # recipients from .sops.yaml"]))
+    .action(async (files, opts) => (await import("./commands/sops.js")).sopsUpdateKeys(io, files, opts));
+
+  ids(sops.command("inspect").argument("<file>", "sops file").description("show format, recipients, rules and lastmodified; the MAC status when a key opens the file"))
+    .addOption(new Option("--input-type <type>", "the file's format (default: from the extension)").choices(["yaml", "json", "dotenv", "ini", "binary"]))
+    .option("--json", "print JSON")
+    .addHelpText("after", examples(["nixsec sops inspect secrets/app.yaml", "nixsec sops inspect --json -i key.txt secrets/app.yaml | jq .mac"]))
+    .action(async (file, opts) => (await import("./commands/sops.js")).sopsInspect(io, file, opts));
 }
 
 export function storeOptions(cmd: Command): Command {

@@ -22,3 +22,4 @@ export {
 } from "./file.js";
 export { SECRET_FORMAT, decryptSecretFile, encryptSecretFile, replaceSecretValue } from "./secret.js";
 export { withSshToAge } from "./datakey.js";
+export { creationRuleFor, findSopsConfig, type CreationRule } from "./config.js";
