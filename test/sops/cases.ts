@@ -27,6 +27,8 @@ export interface SopsCase {
     lastmodified?: string;
     binary_plaintext_file?: string;
     dotenv_plaintext_file?: string;
+    sops_nix_key_values?: Record<string, string>;
+    sops_version?: string;
   };
 }
 

@@ -19,7 +19,7 @@ describe.each(sopsCases().map((c) => [caseLabel(c), c] as const))("%s", (_, c) =
     const bytes = readCase(c, c.file);
     const doc = loadEncrypted(bytes, c.format, c.file);
     const out = Buffer.from(emitEncrypted(doc, c.file)).toString("utf8");
-    const version = JSON.parse(JSON.stringify(c.expected)).sops_version ?? "";
+    const version = c.expected.sops_version ?? "";
     const restyled = (c.format === "yaml" && before37(version)) || (c.format === "ini" && /^3\.13\.[01]$/.test(version));
     if (restyled) expect(out).not.toBe(bytes.toString("utf8"));
     else expect(out).toBe(bytes.toString("utf8"));

@@ -34,7 +34,7 @@ describe("re-wrap (updatekeys)", () => {
     const kept = sopsRecipients(bytes, { file: c.file, format: c.format })[0]!;
     const out = await rewrapSops(bytes, old, [parseRecipient(kept), parseRecipient(fresh.recipient)], { file: c.file, format: c.format });
     expect(sopsRecipients(out, { file: c.file, format: c.format })).toEqual([kept, fresh.recipient]);
-    const version = (c.expected as { sops_version?: string }).sops_version ?? "";
+    const version = c.expected.sops_version ?? "";
     if (!(c.format === "yaml" && before37(version))) {
       expect(withoutAge(Buffer.from(out).toString("utf8"), c.format)).toBe(withoutAge(bytes.toString("utf8"), c.format));
     }
