@@ -9,17 +9,20 @@
           file = ../secrets/withinbot/env.age;
           format = "env";
           group = null;
-          hash = "sha256-TRgBkMlrZSKUkiv5qp9DUyVyOAbXZpLKlIZLiMIM0pQ=";
           mode = "0400";
           owner = "withinbot";
-          wire = [
-            {
-              environmentFile = "withinbot";
-              restart = [ ];
-            }
-          ];
+          valueId = "sha256-TRgBkMlrZSKUkiv5qp9DUyVyOAbXZpLKlIZLiMIM0pQ=";
         };
       };
+      templates = { };
+      wires = [
+        {
+          environmentFile = "withinbot";
+          required = true;
+          restart = [ ];
+          secret = "withinbot/env";
+        }
+      ];
     };
     hannibal = {
       secrets = {
@@ -27,31 +30,34 @@
           file = ../secrets/withings/oauthClientId.age;
           format = "text";
           group = null;
-          hash = "sha256-IgNLBRVtNqg9IjVKk39hSVHpndMhuwSRDEB32YnnItg=";
           mode = "0400";
           owner = "withings-weights";
-          wire = [
-            {
-              option = [ "services" "withings-weights" "oauthClientIdFile" ];
-              restart = [ ];
-            }
-          ];
+          valueId = "sha256-IgNLBRVtNqg9IjVKk39hSVHpndMhuwSRDEB32YnnItg=";
         };
         "withings/oauthClientSecret" = {
           file = ../secrets/withings/oauthClientSecret.age;
           format = "text";
           group = null;
-          hash = "sha256-qXzfmyU5CXfveLKtvrlU6EggXePsryfNnzHOUhu5r1I=";
           mode = "0400";
           owner = "withings-weights";
-          wire = [
-            {
-              option = [ "services" "withings-weights" "oauthClientSecretFile" ];
-              restart = [ "withings-weights" ];
-            }
-          ];
+          valueId = "sha256-qXzfmyU5CXfveLKtvrlU6EggXePsryfNnzHOUhu5r1I=";
         };
       };
+      templates = { };
+      wires = [
+        {
+          option = [ "services" "withings-weights" "oauthClientIdFile" ];
+          required = true;
+          restart = [ ];
+          secret = "withings/oauthClientId";
+        }
+        {
+          option = [ "services" "withings-weights" "oauthClientSecretFile" ];
+          required = true;
+          restart = [ "withings-weights" ];
+          secret = "withings/oauthClientSecret";
+        }
+      ];
     };
     storage2 = {
       secrets = {
@@ -59,65 +65,68 @@
           file = ../secrets/disk/unlockLocal.age;
           format = "binary";
           group = null;
-          hash = "sha256-77hO63Sjm0n2YUxNgIqtoVdQg5ZVE8vyPMwoNanvP/I=";
           mode = "0400";
           owner = "root";
-          wire = [
-            {
-              credential = {
-                env = null;
-                name = "keyfile";
-                option = null;
-                unit = "unlock";
-              };
-              restart = [ ];
-            }
-          ];
+          valueId = "sha256-77hO63Sjm0n2YUxNgIqtoVdQg5ZVE8vyPMwoNanvP/I=";
         };
         "samba/alice" = {
           file = ../secrets/samba/alice.age;
           format = "text";
           group = null;
-          hash = "sha256-MN2ripMfAGjIP/iR3qnvPpwvhdsCQKgbGC7gGaGcv8M=";
           mode = "0400";
           owner = "root";
-          wire = [
-            {
-              restart = [ ];
-              samba = "alice";
-            }
-          ];
+          valueId = "sha256-MN2ripMfAGjIP/iR3qnvPpwvhdsCQKgbGC7gGaGcv8M=";
         };
         "samba/bob" = {
           file = ../secrets/samba/bob.age;
           format = "text";
           group = null;
-          hash = "sha256-GhYF8k9w9ifJJ7VBzLVIFsBQsJLCNOIACatSjh5MYuQ=";
           mode = "0400";
           owner = "root";
-          wire = [
-            {
-              restart = [ ];
-              samba = "bob";
-            }
-          ];
+          valueId = "sha256-GhYF8k9w9ifJJ7VBzLVIFsBQsJLCNOIACatSjh5MYuQ=";
         };
         "users/alice/hashedPassword" = {
           file = ../secrets/users/alice/hashedPassword.age;
           format = "text";
           group = null;
-          hash = "sha256-1RChuilz4aytxsMgD4m5TwkdZ2OCuTDQChM0gJXk238=";
           mode = "0400";
           owner = "root";
-          wire = [
-            {
-              restart = [ ];
-              userPassword = "alice";
-            }
-          ];
+          valueId = "sha256-1RChuilz4aytxsMgD4m5TwkdZ2OCuTDQChM0gJXk238=";
         };
       };
+      templates = { };
+      wires = [
+        {
+          required = true;
+          restart = [ ];
+          samba = "alice";
+          secret = "samba/alice";
+        }
+        {
+          required = true;
+          restart = [ ];
+          samba = "bob";
+          secret = "samba/bob";
+        }
+        {
+          credential = {
+            env = null;
+            name = "keyfile";
+            option = null;
+            unit = "unlock";
+          };
+          required = true;
+          restart = [ ];
+          secret = "disk/unlockLocal";
+        }
+        {
+          required = true;
+          restart = [ ];
+          secret = "users/alice/hashedPassword";
+          userPassword = "alice";
+        }
+      ];
     };
   };
-  version = 1;
+  version = 2;
 }

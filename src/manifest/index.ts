@@ -22,11 +22,12 @@ export {
   type SecretInput,
   type SecretSpec,
   type Settings,
+  type TemplateSpec,
   MANIFEST_VERSION,
 } from "./schema.js";
 export { type Issue, ManifestError, formatPath } from "./issues.js";
 export { type Recipient, type RecipientType, parseRecipient } from "./keys.js";
 export { durationMs } from "./names.js";
 export { manifestJsonSchema, renderManifestJsonSchema } from "./json-schema.js";
-export { type WireEntry, OPTION_ROOTS, serviceName } from "./wire.js";
+export { type WireEntry, defaultCredentialName, formatOptionPath, optionSegments, parseOptionPath, serviceName } from "./wire.js";
 export { wireEntrySchema } from "./wire-schema.js";

@@ -126,6 +126,34 @@ export function fromZodIssues(
   return out;
 }
 
+/**
+ * Names a user may have meant by `word`: those within a few typos (edit
+ * distance at most 2, or a quarter of the length for long names), nearest
+ * first; failing that, those whose last path segment matches (`clientSecret`
+ * for `withings/oauthClientSecret`). At most `max`.
+ */
+export function suggestions(word: string, candidates: Iterable<string>, max = 3): string[] {
+  const w = word.toLowerCase();
+  const scored: Array<[string, number]> = [];
+  const bySegment: string[] = [];
+  const last = (s: string) => s.split("/").pop()!.toLowerCase();
+  for (const c of candidates) {
+    if (c === word) continue;
+    const d = editDistance(w, c.toLowerCase());
+    if (d <= Math.max(2, Math.floor(Math.max(w.length, c.length) / 4))) scored.push([c, d]);
+    else if (last(c).includes(last(word)) || last(word).includes(last(c))) bySegment.push(c);
+  }
+  scored.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
+  const near = scored.map(([c]) => c);
+  return (near.length ? near : bySegment.sort()).slice(0, max);
+}
+
+/** `; did you mean "x"?` (or "x" or "y"), or "" when nothing is near. */
+export function didYouMean(word: string, candidates: Iterable<string>): string {
+  const near = suggestions(word, candidates);
+  return near.length ? `; did you mean ${near.map((n) => JSON.stringify(n)).join(" or ")}?` : "";
+}
+
 /** The known field within edit distance 2 of `word`, if exactly one is nearest. */
 function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
