@@ -3,6 +3,6 @@
 // validation (validate.ts) is loaded only when the cache cannot answer.
 export { type Manifest, MANIFEST_FILE, findManifest, loadManifest } from "./load.js";
 export type { GenerateSpec, ManifestData, SecretSpec, Settings, TemplateSpec } from "./schema.js";
-export { type Issue, ManifestError, formatPath } from "./issues.js";
+export { type Issue, ManifestError, didYouMean, formatPath, suggestions } from "./issues.js";
 export { durationMs } from "./names.js";
-export { type WireEntry, defaultCredentialName, formatOptionPath, optionSegments, parseOptionPath, serviceName } from "./wire.js";
+export { type WireEntry, defaultCredentialName, formatOptionPath, optionSegments, ownerUnit, parseOptionPath, serviceName } from "./wire.js";

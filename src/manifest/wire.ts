@@ -144,6 +144,21 @@ export function serviceName(unitName: string): string {
   return unitName.replace(/\.service$/, "");
 }
 
+/**
+ * The service that reads an option, when its path says so (option wires
+ * restart it where the host has it). Keep in sync with ownerUnit in
+ * modules/lib.nix.
+ */
+export function ownerUnit(segments: readonly string[]): string | undefined {
+  const [a, b, c, d] = segments;
+  const n = segments.length;
+  if (n > 2 && a === "services") return b;
+  if (n > 4 && a === "networking" && b === "wireguard" && c === "interfaces") return `wireguard-${d}`;
+  if (n > 2 && a === "containers") return `container@${b}`;
+  if (n > 3 && a === "home-manager" && b === "users") return `home-manager-${c}`;
+  return undefined;
+}
+
 /** The default credential name of a secret: the last part of its name. */
 export function defaultCredentialName(secretName: string): string {
   return secretName.split("/").pop()!;
