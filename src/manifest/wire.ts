@@ -97,7 +97,7 @@ export function parseOptionPath(text: string): { segments: string[] } | { proble
       i += m[0].length;
     }
     if (i === text.length) break;
-    if (text[i] !== ".") return bad(`expected . at character ${i + 1}`);
+    if (text[i] !== ".") return bad(`has ${JSON.stringify(text[i])} at character ${i + 1} where a . should be (quote names with other characters: "a b")`);
     i++;
   }
   if (segments.length < 2) return bad("must name an option below a top-level name, such as services.foo.passwordFile");
