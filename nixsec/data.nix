@@ -11,7 +11,7 @@
           group = null;
           mode = "0400";
           owner = "withinbot";
-          valueId = "sha256-TRgBkMlrZSKUkiv5qp9DUyVyOAbXZpLKlIZLiMIM0pQ=";
+          valueId = "-AqmDhZMInHdwHrI";
         };
       };
       templates = { };
@@ -26,13 +26,29 @@
     };
     hannibal = {
       secrets = {
+        "nginx/weightsHtpasswd" = {
+          file = ../secrets/nginx/weightsHtpasswd.age;
+          format = "text";
+          group = null;
+          mode = "0400";
+          owner = "nginx";
+          valueId = "qLyGg1bNb784NEdM";
+        };
+        "samba/alice" = {
+          file = ../secrets/samba/alice.age;
+          format = "text";
+          group = null;
+          mode = "0400";
+          owner = "root";
+          valueId = "56PAy7obzYot_M2E";
+        };
         "withings/oauthClientId" = {
           file = ../secrets/withings/oauthClientId.age;
           format = "text";
           group = null;
           mode = "0400";
           owner = "withings-weights";
-          valueId = "sha256-IgNLBRVtNqg9IjVKk39hSVHpndMhuwSRDEB32YnnItg=";
+          valueId = "uAgV6vE-ED3A5GXC";
         };
         "withings/oauthClientSecret" = {
           file = ../secrets/withings/oauthClientSecret.age;
@@ -40,10 +56,27 @@
           group = null;
           mode = "0400";
           owner = "withings-weights";
-          valueId = "sha256-qXzfmyU5CXfveLKtvrlU6EggXePsryfNnzHOUhu5r1I=";
+          valueId = "-_-9NeeHjpVxnnxU";
         };
       };
-      templates = { };
+      templates = {
+        "cifs/alice" = {
+          group = null;
+          mode = "0400";
+          owner = "root";
+          parts = [
+            {
+              text = "# mount.cifs credentials of alice for the share on storage2 (nixsec renders the password in)\nusername=alice\npassword=";
+            }
+            {
+              secret = "samba/alice";
+            }
+            {
+              text = "\ndomain=WORKGROUP\n";
+            }
+          ];
+        };
+      };
       wires = [
         {
           option = [ "services" "withings-weights" "oauthClientIdFile" ];
@@ -57,17 +90,48 @@
           restart = [ "withings-weights" ];
           secret = "withings/oauthClientSecret";
         }
+        {
+          option = [
+            "services"
+            "nginx"
+            "virtualHosts"
+            "weights.example.com"
+            "basicAuthFile"
+          ];
+          required = true;
+          restart = [ ];
+          secret = "nginx/weightsHtpasswd";
+        }
+        {
+          credential = {
+            env = null;
+            name = "cifs";
+            option = null;
+            unit = "share-sync";
+          };
+          required = true;
+          restart = [ ];
+          template = "cifs/alice";
+        }
       ];
     };
     storage2 = {
       secrets = {
+        "disk/initrdSshKey" = {
+          file = ../secrets/disk/initrdSshKey.age;
+          format = "text";
+          group = null;
+          mode = "0400";
+          owner = "root";
+          valueId = "cq3hcR1-IjZjWbOH";
+        };
         "disk/unlockLocal" = {
           file = ../secrets/disk/unlockLocal.age;
           format = "binary";
           group = null;
           mode = "0400";
           owner = "root";
-          valueId = "sha256-77hO63Sjm0n2YUxNgIqtoVdQg5ZVE8vyPMwoNanvP/I=";
+          valueId = "QYHJgLgR5hTUEMpq";
         };
         "samba/alice" = {
           file = ../secrets/samba/alice.age;
@@ -75,7 +139,7 @@
           group = null;
           mode = "0400";
           owner = "root";
-          valueId = "sha256-MN2ripMfAGjIP/iR3qnvPpwvhdsCQKgbGC7gGaGcv8M=";
+          valueId = "56PAy7obzYot_M2E";
         };
         "samba/bob" = {
           file = ../secrets/samba/bob.age;
@@ -83,7 +147,7 @@
           group = null;
           mode = "0400";
           owner = "root";
-          valueId = "sha256-GhYF8k9w9ifJJ7VBzLVIFsBQsJLCNOIACatSjh5MYuQ=";
+          valueId = "o6KYFAP-xXWvhAU8";
         };
         "users/alice/hashedPassword" = {
           file = ../secrets/users/alice/hashedPassword.age;
@@ -91,7 +155,7 @@
           group = null;
           mode = "0400";
           owner = "root";
-          valueId = "sha256-1RChuilz4aytxsMgD4m5TwkdZ2OCuTDQChM0gJXk238=";
+          valueId = "QIW6As8PFHZeungZ";
         };
       };
       templates = { };
@@ -124,6 +188,12 @@
           restart = [ ];
           secret = "users/alice/hashedPassword";
           userPassword = "alice";
+        }
+        {
+          initrd = "/etc/secrets/initrd/ssh_host_ed25519_key";
+          required = true;
+          restart = [ ];
+          secret = "disk/initrdSshKey";
         }
       ];
     };

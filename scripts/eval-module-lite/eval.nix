@@ -195,5 +195,15 @@ let
     (let c = (lib.evalModules { modules = [ ./standins.nix { _module.args.pkgs = pkgs; } (repo + "/modules/nixsec.nix") labBase { nixsec = { enable = true; data = labData; }; } ]; }).config; in
       check "without agenix's module: an assertion saying what to import" (matches "nixsec: the generated data is for agenix, whose NixOS module is not imported.*" (failed c)) (failed c))
   ];
+  # One example host evaluated as another: the other's wires name what this
+  # configuration lacks.
+  crossChecks = h:
+    let m = failed (evalHost h [ { nixsec.host = lib.mkForce "hannibal"; } ]); in
+    lib.optionals (h == "storage2") [
+      (check "storage2 with nixsec.host = \"hannibal\": assertions name hannibal's option, virtual host and unit that storage2 lacks"
+        (matches ".*services\\.withings-weights\\.oauthClientSecretFile, which is not an option of this configuration.*" m
+          && matches ".*no other module defines services\\.nginx\\.virtualHosts\\.\"weights\\.example\\.com\" on hannibal.*" m
+          && matches ".*template \"cifs/alice\" is wired to systemd service \"share-sync\".*" m) m)
+    ];
 in
-if host == null then labChecks else hostChecks host
+if host == null then labChecks else hostChecks host ++ crossChecks host

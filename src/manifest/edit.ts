@@ -162,7 +162,9 @@ function put(doc: Document, path: string[], value: unknown): void {
     return;
   }
   const node = isCollection(value) ? value : doc.createNode(value);
-  if (isCollection(existing) && isCollection(node)) node.flow = existing.flow;
+  // Keep the style of a list or map that had items, or that gets only scalars
+  // (`hosts: [a, b]`); an empty `[]` that gets maps becomes a block.
+  if (isCollection(existing) && isCollection(node)) node.flow = existing.flow && (existing.items.length > 0 || (Array.isArray(value) && value.every((v) => v === null || typeof v !== "object")));
   if (existing === undefined && isMap(parent)) {
     // A new entry: separate it by a blank line when its siblings are.
     const pair = doc.createPair(path.at(-1), node);

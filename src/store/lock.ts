@@ -41,7 +41,7 @@ import { readersOf, secretFile, type Store } from "./store.js";
 
 export const LOCK_FILE = "nixsec.lock";
 export const LOCK_VERSION = 1;
-const ABOUT = "for each secret: the readers its file was encrypted to, the file's sha256, when its value last changed. Written by nixsec; commit it.";
+const ABOUT = "for each secret: the readers its file was encrypted to, the file's sha256, when its value last changed and its value id (the restart trigger). Written by nixsec; commit it.";
 
 /** Readers by name: key id per admin and per host. */
 export interface ReaderKeys {
