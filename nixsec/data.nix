@@ -32,7 +32,7 @@
           group = null;
           mode = "0400";
           owner = "nginx";
-          valueId = "qLyGg1bNb784NEdM";
+          valueId = "t63f1IcGoETfdR4h";
         };
         "samba/alice" = {
           file = ../secrets/samba/alice.age;

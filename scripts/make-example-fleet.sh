@@ -65,7 +65,7 @@ nixsec wire disk/initrdSshKey --initrd /etc/secrets/initrd/ssh_host_ed25519_key
 
 # hannibal: nginx in front of withings-weights (a quoted option path), and the
 # cifs credentials of alice rendered from a template for share-sync.
-printf '%s' 'alice:$2y$05$DEMO.FAKE.HASH.NOT.REAL.0123456789abcdefghijklmnopqrs' | nixsec add nginx/weightsHtpasswd --host hannibal --owner nginx --stdin --description "basic auth of the weights site"
+printf '%s' 'alice:{PLAIN}demo-basic-auth-NOT-REAL' | nixsec add nginx/weightsHtpasswd --host hannibal --owner nginx --stdin --description "basic auth of the weights site"
 nixsec wire nginx/weightsHtpasswd --option 'services.nginx.virtualHosts."weights.example.com".basicAuthFile'
 mkdir -p templates
 printf '# mount.cifs credentials of alice for the share on storage2 (nixsec renders the password in)\nusername=alice\npassword={{ nixsec:samba/alice }}\ndomain=WORKGROUP\n' > templates/cifs-alice
