@@ -142,3 +142,14 @@ describe("suggestions", () => {
     expect(suggestions(word, candidates)).toEqual(want);
   });
 });
+
+describe("the README lists what --credential-env refuses", () => {
+  it("every name and prefix of DANGEROUS_ENV", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { repoRoot } = await import("../helpers/tools.js");
+    const { DANGEROUS_ENV, DANGEROUS_ENV_PREFIXES } = await import("../../src/manifest/wire.js");
+    const readme = readFileSync(`${repoRoot}/README.md`, "utf8").replace(/\s+/g, " ");
+    for (const name of DANGEROUS_ENV) expect(readme, name).toMatch(new RegExp(`[ \`]${name}[ \`]`));
+    for (const p of DANGEROUS_ENV_PREFIXES) expect(readme, p).toContain(`${p}*`);
+  });
+});
