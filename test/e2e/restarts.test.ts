@@ -55,7 +55,9 @@ describe.runIf(needTool("git") && needTool("ssh-keygen"))("restarts follow value
     expect((await t.nixsec(["gen"])).code).toBe(0);
     expect(dataDiff()).toEqual([]);
     expect(ciphertexts()).toBe(3);
+    commit();
     expect((await t.nixsec(["grant", "app/other", "--host", "db"])).code).toBe(0);
+    expect(git("diff", "--name-only", "--", "secrets").split("\n").filter((f) => f.endsWith(".age"))).toEqual(["secrets/app/other.age"]); // only that file
     // db gets the secret (with the same value id); no value id changes.
     const granted = dataDiff();
     expect(granted.filter((l) => /^- +valueId/.test(l))).toEqual([]);
