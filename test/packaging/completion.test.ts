@@ -30,6 +30,7 @@ const manifest = yaml.load(readFileSync(path.join(repo, "nixsec.yaml"), "utf8"))
 const secrets = Object.keys(manifest.secrets!).sort();
 const hosts = Object.keys(manifest.hosts!).sort();
 const admins = Object.keys(manifest.admins!).sort();
+const templates = Object.keys(manifest.templates ?? {}).sort();
 const env = { PATH: `${bin}:/usr/bin:/bin`, HOME: home, NIXSEC_NO_CACHE: "1", LANG: "C.UTF-8" };
 
 const io = { env: {}, cwd: repo } as unknown as Io;
@@ -49,6 +50,9 @@ describe("completion candidates", () => {
     [["host", "set-key", ""], hosts],
     [["admin", "rotate", ""], admins],
     [["host", "add", ""], []], // a new name
+    [["template", "rm", ""], templates],
+    [["template", "add", ""], []],
+    [["grant", "x", "--host", ""], hosts],
     [["add", "x", "--host", ""], hosts],
     [["add", "x", "--host="], hosts.map((h) => `--host=${h}`)],
     [["add", "x", `--host=${hosts[0]!.slice(0, 2)}`], hosts.filter((h) => h.startsWith(hosts[0]!.slice(0, 2))).map((h) => `--host=${h}`)],

@@ -1,8 +1,8 @@
 // `nixsec completion bash|zsh|fish` prints a shell script; the script asks
 // `nixsec __complete SHELL -- WORDS…` for the candidates at each TAB.
 // Commands and flags are read from the commander tree of this very run, so
-// commands added later complete without touching this file; secret, host and
-// admin names come from nixsec.yaml (the validated, cached manifest: no key,
+// commands added later complete without touching this file; secret, host,
+// admin and template names come from nixsec.yaml (the validated, cached manifest: no key,
 // no decryption). Completion never fails loudly: on any problem it offers
 // nothing, and the shell falls back to file names where files make sense.
 import path from "node:path";
@@ -14,7 +14,10 @@ import { completionScript, SHELLS, type Shell } from "./completion-scripts.js";
 export { SHELLS, type Shell };
 
 /** What a word position holds. */
-type Kind = "secret" | "host" | "admin" | "file" | "none" | { choices: readonly string[] };
+type Kind = Named | "file" | "none" | { choices: readonly string[] };
+/** Things nixsec.yaml names; a command group of the same name (`nixsec host rm NAME`) takes them. */
+type Named = "secret" | "host" | "admin" | "template";
+const GROUPS: readonly Named[] = ["host", "admin", "template"];
 
 /** The last line of __complete's output when the shell should offer file names. */
 export const FILES_DIRECTIVE = ":files";
@@ -149,8 +152,8 @@ function argumentKind(cmdPath: string[], a: Argument): Kind {
   if (leaf === "add" || leaf === "init") return "none"; // names a new thing
   if (name === "name" || name === "names") {
     if (cmdPath.length === 1) return "secret";
-    if (cmdPath.length === 2 && (cmdPath[0] === "host" || cmdPath[0] === "admin")) return cmdPath[0];
-    return "none";
+    const group = GROUPS.find((g) => g === cmdPath[0]);
+    return cmdPath.length === 2 && group ? group : "none";
   }
   if (/^secrets?$/.test(name)) return "secret";
   if (/^hosts?$/.test(name)) return "host";
@@ -166,12 +169,12 @@ async function valuesOf(kind: Kind, dir: string | undefined, cwd: string): Promi
 }
 
 /** Names of one kind from the manifest at or above `dir` (else cwd); none when there is no valid manifest. */
-async function manifestNames(kind: "secret" | "host" | "admin", dir: string | undefined, cwd: string): Promise<string[]> {
+async function manifestNames(kind: Named, dir: string | undefined, cwd: string): Promise<string[]> {
   try {
     const file = await findManifest(dir ? path.resolve(cwd, dir) : cwd);
     if (!file) return [];
     const data = (await loadManifest(file)).data;
-    const names = Object.keys(kind === "secret" ? data.secrets : kind === "host" ? data.hosts : data.admins);
+    const names = Object.keys({ secret: data.secrets, host: data.hosts, admin: data.admins, template: data.templates }[kind] ?? {});
     // Validated names hold no whitespace; the check keeps a shell's word list intact regardless.
     return names.filter((n) => /^[\x21-\x7e]+$/.test(n)).sort();
   } catch {
