@@ -1,15 +1,20 @@
-// Encrypting and decrypting age files. typage handles post-quantum and
-// scrypt stanzas; nixsec adds SSH and native X25519 recipients, a strict
-// header parser for classifying failures and for inspection, and streaming
-// armor. Header failures never release plaintext.
-import { createHmac, randomBytes } from "node:crypto";
+// Encrypting and decrypting age files. typage handles post-quantum, tag and
+// scrypt stanzas; nixsec adds SSH and native X25519 recipients, plugins
+// (plugin-*.ts), the recipient label rule (labels.ts), a strict header
+// parser for classifying failures and for inspection, and streaming armor.
+// Header failures never release plaintext.
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { loadTypage, type Identity, type Recipient, type Stanza } from "./stanza.js";
 import { armorEncoder, decodeArmor, looksArmored } from "./armor.js";
 import { concatBytes, encodeB64NoPad, equalBytes, wipe } from "./bytes.js";
 import { AgeError } from "./errors.js";
-import { encodeHeaderNoMac, findHeaderEnd, parseAgeHeader } from "./header.js";
+import { encodeHeaderNoMac, findHeaderEnd, parseAgeHeader, type AgeHeader } from "./header.js";
 import { decryptPayload, decryptPayloadBytes, encryptPayload, encryptPayloadBytes } from "./stream.js";
-import { TypageIdentity, type LoadedIdentity, type ParsedRecipient } from "./keys.js";
+import { TypageIdentity, type LoadedIdentity } from "./identities.js";
+import { recipientLabels, type ParsedRecipient } from "./keys.js";
+import { LabelCheck } from "./labels.js";
+import { askPlugins, pluginAnswer, PluginIdentity, type HeaderStanzas } from "./plugin-identity.js";
+import { PluginRecipient } from "./plugin-recipient.js";
 import { hkdfSha256 } from "./x25519.js";
 
 export interface EncryptOptions {
@@ -40,16 +45,41 @@ function prepend(head: Uint8Array, body: ReadableStream<Uint8Array>): ReadableSt
   });
 }
 
-async function encryptRaw(input: ReadableStream<Uint8Array>, recipients: ParsedRecipient[]): Promise<ReadableStream<Uint8Array>> {
+/**
+ * The recipients of one file as typage and headerFor take them, under the
+ * label rule: native labels are checked now, a plugin's when it wraps (it
+ * reports them then), so a mixed file is refused before anything is written.
+ */
+function labelled(recipients: ParsedRecipient[]): Array<Recipient | string> {
   if (recipients.length === 0) throw new AgeError("key", "no recipients given");
-  if (recipients.some((r) => typeof r.recipient === "string")) {
-    // Post-quantum recipients live inside typage; let it write the whole file.
+  const check = new LabelCheck();
+  for (const r of recipients) {
+    const labels = recipientLabels(r);
+    if (labels) check.add(r.text, labels);
+  }
+  return recipients.map((r) => {
+    const plugin = r.recipient;
+    if (!(plugin instanceof PluginRecipient)) return plugin;
+    return {
+      async wrapFileKey(fileKey: Uint8Array): Promise<Stanza[]> {
+        const w = await plugin.wrapWithLabels(fileKey);
+        check.add(r.text, w.labels);
+        return w.stanzas;
+      },
+    };
+  });
+}
+
+async function encryptRaw(input: ReadableStream<Uint8Array>, recipients: ParsedRecipient[]): Promise<ReadableStream<Uint8Array>> {
+  const list = labelled(recipients);
+  if (list.some((r) => typeof r === "string")) {
+    // Post-quantum and tag recipients live inside typage; let it write the whole file.
     const { Encrypter } = await loadTypage();
     const e = new Encrypter();
-    for (const r of recipients) e.addRecipient(r.recipient);
+    for (const r of list) e.addRecipient(r);
     return e.encrypt(input);
   }
-  const { head, payloadKey } = await headerFor(recipients as Array<ParsedRecipient & { recipient: Recipient }>);
+  const { head, payloadKey } = await headerFor(list as Recipient[]);
   return prepend(head, input.pipeThrough(encryptPayload(payloadKey)));
 }
 
@@ -58,16 +88,15 @@ export async function encryptBytes(plaintext: Uint8Array, recipients: ParsedReci
   if (opts.armor || recipients.some((r) => typeof r.recipient === "string")) {
     return readAll(await encryptStream(streamOf(plaintext), recipients, opts));
   }
-  if (recipients.length === 0) throw new AgeError("key", "no recipients given");
-  const { head, payloadKey } = await headerFor(recipients as Array<ParsedRecipient & { recipient: Recipient }>);
+  const { head, payloadKey } = await headerFor(labelled(recipients) as Recipient[]);
   return concatBytes(head, encryptPayloadBytes(payloadKey, plaintext));
 }
 
 /** A fresh file key wrapped for each recipient: the header, the nonce, and the payload key. */
-async function headerFor(recipients: Array<{ recipient: Recipient }>): Promise<{ head: Uint8Array; payloadKey: Uint8Array }> {
+async function headerFor(recipients: Recipient[]): Promise<{ head: Uint8Array; payloadKey: Uint8Array }> {
   const fileKey = new Uint8Array(randomBytes(16));
   const stanzas: Stanza[] = [];
-  for (const r of recipients) stanzas.push(...(await r.recipient.wrapFileKey(fileKey)));
+  for (const r of recipients) stanzas.push(...(await r.wrapFileKey(fileKey)));
   const headerNoMac = encodeHeaderNoMac(stanzas);
   const mac = createHmac("sha256", hkdfSha256(fileKey, new Uint8Array(0), "header")).update(headerNoMac).digest();
   const nonce = new Uint8Array(randomBytes(NONCE_SIZE));
@@ -83,23 +112,55 @@ export async function encryptStream(input: ReadableStream<Uint8Array>, recipient
   return opts.armor ? out.pipeThrough(armorEncoder()) : out;
 }
 
-/** Unwraps the file key with the first identity that opens a stanza, then checks the header MAC. */
-async function unwrapFileKey(header: Uint8Array, identities: LoadedIdentity[]): Promise<Uint8Array> {
-  const parsed = parseAgeHeader(header);
-  const stanzas: Stanza[] = parsed.stanzas;
-  let fileKey: Uint8Array | null = null;
+/** The identities that run in this process, and the plugins. */
+function split(identities: LoadedIdentity[]): { natives: LoadedIdentity[]; plugins: PluginIdentity[] } {
+  const natives: LoadedIdentity[] = [];
+  const plugins: PluginIdentity[] = [];
   for (const id of identities) {
+    if (id.identity instanceof PluginIdentity) plugins.push(id.identity);
+    else natives.push(id);
+  }
+  return { natives, plugins };
+}
+
+/** The first native identity's file key, or null. */
+async function unwrapNative(header: Uint8Array, parsed: AgeHeader, natives: LoadedIdentity[]): Promise<Uint8Array | null> {
+  for (const id of natives) {
+    let fileKey: Uint8Array | null;
     if (id.identity instanceof TypageIdentity) {
       fileKey = await id.identity.unwrapWithHeader(header.subarray(0, parsed.length));
     } else {
       try {
-        fileKey = await (id.identity as Identity).unwrapFileKey(stanzas);
+        fileKey = await (id.identity as Identity).unwrapFileKey(parsed.stanzas);
       } catch (err) {
         if (err instanceof AgeError) throw err;
         throw new AgeError("header", `invalid stanza: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    if (fileKey !== null) break;
+    if (fileKey !== null) return fileKey;
+  }
+  return null;
+}
+
+/** Names a header for the plugin answers cache: SHA-256 of its bytes. */
+function headerDigest(header: Uint8Array, parsed: AgeHeader): string {
+  return createHash("sha256").update(header.subarray(0, parsed.length)).digest("hex");
+}
+
+/**
+ * Unwraps the file key, then checks the header MAC. Identities that run
+ * here go first; plugins (which may want a touch or a PIN) only when none
+ * of them opens the file, and through the answers of a preload when there
+ * was one.
+ */
+async function unwrapFileKey(header: Uint8Array, identities: LoadedIdentity[]): Promise<Uint8Array> {
+  const parsed = parseAgeHeader(header);
+  const { natives, plugins } = split(identities);
+  let fileKey = await unwrapNative(header, parsed, natives);
+  if (fileKey === null && plugins.length > 0) {
+    const digest = headerDigest(header, parsed);
+    await askPlugins(plugins, [{ digest, stanzas: parsed.stanzas }]);
+    fileKey = pluginAnswer(plugins, digest);
   }
   if (fileKey === null) {
     throw new AgeError("no-match", "no identity matched any of the file's recipients", {
@@ -110,6 +171,37 @@ async function unwrapFileKey(header: Uint8Array, identities: LoadedIdentity[]): 
   const mac = createHmac("sha256", hkdfSha256(fileKey, new Uint8Array(0), "header")).update(parsed.headerNoMac).digest();
   if (!equalBytes(new Uint8Array(mac), parsed.mac)) throw new AgeError("hmac", "header MAC does not match: the file was modified or corrupted");
   return fileKey;
+}
+
+/**
+ * Prepares the decryption of many files at once: every file no native
+ * identity opens goes to the plugin identities in one session per plugin,
+ * so a hardware key asks once for the whole batch. The decryptBytes (or
+ * decryptStream) calls that follow use the answers. Files that do not parse
+ * are left for those calls to report. A plugin that fails (not found, a
+ * crash, a refusal) throws here.
+ */
+export async function preloadFileKeys(files: Uint8Array[], identities: LoadedIdentity[]): Promise<void> {
+  const { natives, plugins } = split(identities);
+  if (plugins.length === 0) return;
+  const todo: HeaderStanzas[] = [];
+  for (const file of files) {
+    let bin: Uint8Array;
+    let parsed: AgeHeader;
+    try {
+      bin = looksArmored(file) ? decodeArmor(file) : file;
+      parsed = parseAgeHeader(bin);
+      const native = await unwrapNative(bin, parsed, natives);
+      if (native !== null) {
+        wipe(native);
+        continue;
+      }
+    } catch {
+      continue; // reported by the decryption itself
+    }
+    todo.push({ digest: headerDigest(bin, parsed), stanzas: parsed.stanzas });
+  }
+  if (todo.length > 0) await askPlugins(plugins, todo);
 }
 
 /** Decrypts a whole file in memory; throws AgeError with the failure kind. All or nothing. */
