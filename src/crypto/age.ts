@@ -123,6 +123,11 @@ function split(identities: LoadedIdentity[]): { natives: LoadedIdentity[]; plugi
   return { natives, plugins };
 }
 
+/** The identities that need no plugin: for checking files just written without asking a hardware key again. */
+export function localIdentities(identities: LoadedIdentity[]): LoadedIdentity[] {
+  return split(identities).natives;
+}
+
 /** The first native identity's file key, or null. */
 async function unwrapNative(header: Uint8Array, parsed: AgeHeader, natives: LoadedIdentity[]): Promise<Uint8Array | null> {
   for (const id of natives) {

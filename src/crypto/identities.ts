@@ -223,3 +223,35 @@ function bech32Shape(s: string, prefix: string): boolean {
     return false;
   }
 }
+
+/**
+ * The public keys an identity file can be told to hold without a passphrase
+ * or a plugin: X25519 keys, OpenSSH keys (their public half is stored in
+ * clear), and recipients written in comments (`# public key: age1…`,
+ * `#    Recipient: age1…`). For finding which local key is an admin's.
+ */
+export function identityFileRecipients(data: Uint8Array, name: string): string[] {
+  const text = Buffer.from(data).toString("utf8");
+  if (isSshPrivateKeyPem(text)) {
+    try {
+      const pub = peekSshPublicKey(text, name);
+      return pub ? [pub.type + " " + Buffer.from(pub.wire).toString("base64")] : [];
+    } catch {
+      return [];
+    }
+  }
+  const out = new Set<string>();
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    const commented = RECIPIENT_COMMENT.exec(line)?.[1];
+    if (commented) out.add(commented.toLowerCase());
+    else if (line.startsWith("AGE-SECRET-KEY-1")) {
+      try {
+        out.add(new X25519Identity(decodeX25519Identity(line)).recipient);
+      } catch {
+        // not a key after all
+      }
+    }
+  }
+  return [...out];
+}

@@ -1,7 +1,7 @@
 // The public API of nixsec's age layer. Nothing outside src/crypto imports
 // age-encryption directly.
 export { AgeError, type AgeErrorKind } from "./errors.js";
-export { encryptBytes, encryptStream, decryptBytes, decryptStream, preloadFileKeys, readAll, streamOf, type EncryptOptions } from "./age.js";
+export { encryptBytes, encryptStream, decryptBytes, decryptStream, localIdentities, preloadFileKeys, readAll, streamOf, type EncryptOptions } from "./age.js";
 export { inspectAge, type AgeInspection, type StanzaInfo } from "./inspect.js";
 export { parseRecipient, parseRecipientsFile, recipientLabels, type ParsedRecipient, type RecipientKind } from "./keys.js";
 export {
@@ -10,6 +10,7 @@ export {
   passphraseIdentity,
   lazyPassphraseIdentity,
   pluginLoaded,
+  identityFileRecipients,
   type LoadedIdentity,
   type IdentityFileOptions,
 } from "./identities.js";

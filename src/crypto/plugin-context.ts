@@ -49,14 +49,18 @@ export function pluginContext(explicit?: PluginContext): PluginContext | undefin
   return explicit ?? runContext;
 }
 
+// eslint-disable-next-line no-control-regex
+const ESCAPE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[^[\]])/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+
 /**
- * A plugin's text made safe to show on a terminal: control characters
- * (escape sequences could rewrite the screen) become spaces, and it is cut
- * to `max` characters.
+ * A plugin's text made safe to show on a terminal: escape sequences (which
+ * could rewrite the screen) are dropped, other control characters become
+ * spaces, and it is cut to `max` characters.
  */
 export function printableText(bytes: Uint8Array | string, max = 300): string {
   const s = typeof bytes === "string" ? bytes : Buffer.from(bytes).toString("utf8");
-  // eslint-disable-next-line no-control-regex
-  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").trim();
+  const clean = s.replace(ESCAPE, "").replace(CONTROL, " ").trim();
   return clean.length > max ? clean.slice(0, max - 1) + "…" : clean;
 }
