@@ -169,8 +169,9 @@ export interface DecryptOptions {
 export async function ageDecrypt(io: Io, input: string | undefined, opts: DecryptOptions): Promise<void> {
   const ids = await loadIdentities(io, opts.identity ?? []);
   for (const name of opts.plugin ?? []) ids.push(pluginLoaded(withFlag(() => PluginIdentity.fromName(name), "-j"), `-j ${name}`));
-  // Like age -d: a passphrase-encrypted file asks for its passphrase on the terminal.
-  ids.push(lazyPassphraseIdentity(() => askSecret(io, { message: "Passphrase:", alternative: "passphrase-encrypted files need a terminal; for scripts, encrypt to a key instead" })));
+  // Like age -d: a passphrase-encrypted file asks for its passphrase on the
+  // terminal, unless a plugin is named (-j batchpass reads passphrase files).
+  if (!opts.plugin?.length) ids.push(lazyPassphraseIdentity(() => askSecret(io, { message: "Passphrase:", alternative: "passphrase-encrypted files need a terminal; for scripts, encrypt to a key instead" })));
   let out: ReadableStream<Uint8Array>;
   try {
     out = await decryptStream(readInput(io, input), ids);
