@@ -1,116 +1,26 @@
-// Encrypting and decrypting age files. typage handles post-quantum, tag and
-// scrypt stanzas; nixsec adds SSH and native X25519 recipients, plugins
-// (plugin-*.ts), the recipient label rule (labels.ts), a strict header
-// parser for classifying failures and for inspection, and streaming armor.
-// Header failures never release plaintext.
-import { createHash, createHmac, randomBytes } from "node:crypto";
-import { loadTypage, type Identity, type Recipient, type Stanza } from "./stanza.js";
-import { armorEncoder, decodeArmor, looksArmored } from "./armor.js";
-import { concatBytes, encodeB64NoPad, equalBytes, wipe } from "./bytes.js";
+// Decrypting age files (encrypt.ts writes them). typage handles
+// post-quantum and scrypt stanzas; nixsec adds SSH and native X25519
+// identities, plugins (plugin-*.ts: native identities first, plugins only
+// for what they leave, batched by preloadFileKeys), a strict header parser
+// for classifying failures and for inspection, and streaming armor. Header
+// failures never release plaintext.
+import { createHash, createHmac } from "node:crypto";
+import type { Identity } from "./stanza.js";
+import { decodeArmor, looksArmored } from "./armor.js";
+import { concatBytes, equalBytes, wipe } from "./bytes.js";
 import { AgeError } from "./errors.js";
-import { encodeHeaderNoMac, findHeaderEnd, parseAgeHeader, type AgeHeader } from "./header.js";
-import { decryptPayload, decryptPayloadBytes, encryptPayload, encryptPayloadBytes } from "./stream.js";
+import { findHeaderEnd, parseAgeHeader, type AgeHeader } from "./header.js";
+import { decryptPayload, decryptPayloadBytes } from "./stream.js";
 import { TypageIdentity, type LoadedIdentity } from "./identities.js";
-import { recipientLabels, type ParsedRecipient } from "./keys.js";
-import { LabelCheck } from "./labels.js";
 import { askPlugins, pluginAnswer, PluginIdentity, type HeaderStanzas } from "./plugin-identity.js";
-import { PluginRecipient } from "./plugin-recipient.js";
+import { readAll, streamOf } from "./streams.js";
 import { hkdfSha256 } from "./x25519.js";
 
-export interface EncryptOptions {
-  armor?: boolean;
-}
+export { readAll, streamOf };
 
 /** Largest header nixsec reads before giving up (a real one is a few KiB). */
 const MAX_HEADER = 16 << 20;
 const NONCE_SIZE = 16;
-
-function prepend(head: Uint8Array, body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  let sentHead = false;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (!sentHead) {
-        sentHead = true;
-        controller.enqueue(head);
-        return;
-      }
-      const r = await reader.read();
-      if (r.done) controller.close();
-      else controller.enqueue(r.value);
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
-}
-
-/**
- * The recipients of one file as typage and headerFor take them, under the
- * label rule: native labels are checked now, a plugin's when it wraps (it
- * reports them then), so a mixed file is refused before anything is written.
- */
-function labelled(recipients: ParsedRecipient[]): Array<Recipient | string> {
-  if (recipients.length === 0) throw new AgeError("key", "no recipients given");
-  const check = new LabelCheck();
-  for (const r of recipients) {
-    const labels = recipientLabels(r);
-    if (labels) check.add(r.text, labels);
-  }
-  return recipients.map((r) => {
-    const plugin = r.recipient;
-    if (!(plugin instanceof PluginRecipient)) return plugin;
-    return {
-      async wrapFileKey(fileKey: Uint8Array): Promise<Stanza[]> {
-        const w = await plugin.wrapWithLabels(fileKey);
-        check.add(r.text, w.labels);
-        return w.stanzas;
-      },
-    };
-  });
-}
-
-async function encryptRaw(input: ReadableStream<Uint8Array>, recipients: ParsedRecipient[]): Promise<ReadableStream<Uint8Array>> {
-  const list = labelled(recipients);
-  if (list.some((r) => typeof r === "string")) {
-    // Post-quantum and tag recipients live inside typage; let it write the whole file.
-    const { Encrypter } = await loadTypage();
-    const e = new Encrypter();
-    for (const r of list) e.addRecipient(r);
-    return e.encrypt(input);
-  }
-  const { head, payloadKey } = await headerFor(list as Recipient[]);
-  return prepend(head, input.pipeThrough(encryptPayload(payloadKey)));
-}
-
-/** Encrypts bytes in memory (secrets are small), without streams on the common path. */
-export async function encryptBytes(plaintext: Uint8Array, recipients: ParsedRecipient[], opts: EncryptOptions = {}): Promise<Uint8Array> {
-  if (opts.armor || recipients.some((r) => typeof r.recipient === "string")) {
-    return readAll(await encryptStream(streamOf(plaintext), recipients, opts));
-  }
-  const { head, payloadKey } = await headerFor(labelled(recipients) as Recipient[]);
-  return concatBytes(head, encryptPayloadBytes(payloadKey, plaintext));
-}
-
-/** A fresh file key wrapped for each recipient: the header, the nonce, and the payload key. */
-async function headerFor(recipients: Recipient[]): Promise<{ head: Uint8Array; payloadKey: Uint8Array }> {
-  const fileKey = new Uint8Array(randomBytes(16));
-  const stanzas: Stanza[] = [];
-  for (const r of recipients) stanzas.push(...(await r.wrapFileKey(fileKey)));
-  const headerNoMac = encodeHeaderNoMac(stanzas);
-  const mac = createHmac("sha256", hkdfSha256(fileKey, new Uint8Array(0), "header")).update(headerNoMac).digest();
-  const nonce = new Uint8Array(randomBytes(NONCE_SIZE));
-  const head = concatBytes(headerNoMac, new Uint8Array(Buffer.from(" " + encodeB64NoPad(new Uint8Array(mac)) + "\n")), nonce);
-  const payloadKey = hkdfSha256(fileKey, nonce, "payload");
-  wipe(fileKey);
-  return { head, payloadKey };
-}
-
-/** Encrypts a stream with bounded memory (one 64 KiB chunk at a time). */
-export async function encryptStream(input: ReadableStream<Uint8Array>, recipients: ParsedRecipient[], opts: EncryptOptions = {}): Promise<ReadableStream<Uint8Array>> {
-  const out = await encryptRaw(input, recipients);
-  return opts.armor ? out.pipeThrough(armorEncoder()) : out;
-}
 
 /** The identities that run in this process, and the plugins. */
 function split(identities: LoadedIdentity[]): { natives: LoadedIdentity[]; plugins: PluginIdentity[] } {
@@ -276,23 +186,4 @@ export async function decryptStream(input: ReadableStream<Uint8Array>, identitie
     },
   });
   return decryptPayload(payloadKey, rest.getReader());
-}
-export async function readAll(s: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  const r = s.getReader();
-  for (;;) {
-    const { done, value } = await r.read();
-    if (done) break;
-    parts.push(value);
-  }
-  return concatBytes(...parts);
-}
-
-export function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      if (bytes.length > 0) controller.enqueue(bytes);
-      controller.close();
-    },
-  });
 }

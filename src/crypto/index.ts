@@ -1,7 +1,8 @@
 // The public API of nixsec's age layer. Nothing outside src/crypto imports
 // age-encryption directly.
 export { AgeError, type AgeErrorKind } from "./errors.js";
-export { encryptBytes, encryptStream, decryptBytes, decryptStream, localIdentities, preloadFileKeys, readAll, streamOf, type EncryptOptions } from "./age.js";
+export { decryptBytes, decryptStream, localIdentities, preloadFileKeys, readAll, streamOf } from "./age.js";
+export { encryptBytes, encryptStream, type EncryptOptions } from "./encrypt.js";
 export { inspectAge, type AgeInspection, type StanzaInfo } from "./inspect.js";
 export { parseRecipient, parseRecipientsFile, recipientLabels, type ParsedRecipient, type RecipientKind } from "./keys.js";
 export {
@@ -20,7 +21,7 @@ export { LabelCheck, POSTQUANTUM, shortRecipient } from "./labels.js";
 export { setPluginContext, silentPluginUi, type PluginContext, type PluginUi } from "./plugin-context.js";
 export { encodePluginIdentity, isPluginName } from "./plugin-name.js";
 export { PluginIdentity } from "./plugin-identity.js";
-export { PluginRecipient } from "./plugin-recipient.js";
+export { PluginRecipient, wrapPluginRecipients, type PluginWrap } from "./plugin-recipient.js";
 export { generateAgeKey, sshToAgeIdentity, sshToAgeRecipient, type AgeKeyPair } from "./keygen.js";
 export { parseSshPublicKeyLine, type SshPublicKey, type SshKeyType } from "./ssh.js";
 export { readSshPrivateKey, type PassphraseProvider } from "./openssh-key.js";

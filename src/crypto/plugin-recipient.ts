@@ -2,7 +2,9 @@
 // (C2SP age-plugin.md, "Wrapping with recipient-v1"). One session wraps any
 // number of file keys to all its recipients and identities, and reports the
 // stanzas' labels (extension-labels), which encryption checks like a native
-// recipient's (labels.ts).
+// recipient's (labels.ts). A rekey wraps all its files' keys in one session
+// per plugin (wrapPluginRecipients).
+import { randomBytes } from "node:crypto";
 import { AgeError } from "./errors.js";
 import { pluginContext, type PluginContext } from "./plugin-context.js";
 import { encodePluginIdentity, parsePluginIdentity, parsePluginRecipient } from "./plugin-name.js";
@@ -77,7 +79,7 @@ export class PluginRecipient implements Recipient {
   constructor(
     readonly text: string,
     readonly asIdentity: boolean,
-    private readonly ctx?: PluginContext,
+    readonly ctx?: PluginContext,
   ) {
     this.name = (asIdentity ? parsePluginIdentity(text) : parsePluginRecipient(text)).name;
   }
@@ -96,4 +98,55 @@ export class PluginRecipient implements Recipient {
   async wrapFileKey(fileKey: Uint8Array): Promise<Stanza[]> {
     return (await this.wrapWithLabels(fileKey)).stanzas;
   }
+}
+
+/** One file's plugin stanzas, wrapped in a batch (wrapPluginRecipients) under its own fresh file key. */
+export interface PluginWrap {
+  fileKey: Uint8Array;
+  /** Per session: the plugin recipients it wrapped to (their texts), its stanzas for this file, its labels. */
+  sessions: Array<{ texts: string[]; stanzas: Array<{ args: string[]; body: Uint8Array }>; labels: string[] }>;
+}
+
+/** What wrapPluginRecipients needs of a recipient: ParsedRecipient fits. */
+interface PluginRecipientEntry {
+  text: string;
+  recipient: unknown;
+}
+
+/**
+ * Wraps fresh file keys for many files' plugin recipients at once: one
+ * recipient-v1 session per plugin and recipient set (recipient-v1 wraps any
+ * number of file keys), instead of one per file. Each file then encrypts
+ * with its PluginWrap (EncryptOptions.pluginWrap), which carries its file
+ * key. null for a file without plugin recipients.
+ */
+export async function wrapPluginRecipients(files: PluginRecipientEntry[][], ctx?: PluginContext): Promise<Array<PluginWrap | null>> {
+  const out: Array<PluginWrap | null> = files.map(() => null);
+  const groups = new Map<string, { name: string; recipients: string[]; identities: string[]; texts: string[]; files: number[]; ctx?: PluginContext }>();
+  files.forEach((entries, i) => {
+    const byName = new Map<string, PluginRecipient[]>();
+    for (const e of entries) {
+      if (e.recipient instanceof PluginRecipient) byName.set(e.recipient.name, [...(byName.get(e.recipient.name) ?? []), e.recipient]);
+    }
+    for (const [name, rs] of byName) {
+      const texts = [...new Set(rs.map((r) => r.text))].sort();
+      const key = `${name}\n${texts.join("\n")}`;
+      let g = groups.get(key);
+      if (!g) {
+        g = { name, recipients: rs.filter((r) => !r.asIdentity).map((r) => r.text), identities: rs.filter((r) => r.asIdentity).map((r) => r.text), texts, files: [], ctx: rs.find((r) => r.ctx)?.ctx };
+        groups.set(key, g);
+      }
+      g.files.push(i);
+      out[i] ??= { fileKey: new Uint8Array(randomBytes(16)), sessions: [] };
+    }
+  });
+  for (const g of groups.values()) {
+    const c = pluginContext(ctx ?? g.ctx);
+    if (!c) throw new AgeError("plugin", `age plugin "${g.name}" cannot run here`, { hint: "plugins run from the nixsec command line, where they can ask for a PIN or a touch" });
+    const w = await wrapWithPlugin(g.name, { recipients: g.recipients, identities: g.identities, fileKeys: g.files.map((i) => out[i]!.fileKey) }, c);
+    g.files.forEach((fileIndex, k) => {
+      out[fileIndex]!.sessions.push({ texts: g.texts, stanzas: w.stanzas[k]!.map((s) => ({ args: s.args, body: s.body })), labels: w.labels });
+    });
+  }
+  return out;
 }

@@ -13,7 +13,8 @@
 // 4. Record the written files in the lock, last and at most every half second,
 //    so the lock never names a file state that is not on disk. A file written
 //    but not yet recorded no longer matches its lock hash and is rekeyed again.
-import { AgeError, bulkCrypto, decryptBytes, localIdentities, preloadFileKeys, type LoadedIdentity } from "../crypto/index.js";
+import { AgeError, bulkCrypto, decryptBytes, localIdentities, preloadFileKeys, wrapPluginRecipients, type LoadedIdentity, type PluginWrap } from "../crypto/index.js";
+import { recipientCache } from "./encrypt-worker.js";
 import { NixsecError } from "../errors.js";
 import { writeFileAtomic } from "./atomic.js";
 import { lockFile, renderLock, resolveLock, sha256Hex, type LockEntry } from "./lock.js";
@@ -91,6 +92,7 @@ interface Job {
   item: PlanItem;
   recipients: string[];
   armor: boolean;
+  pluginWrap?: PluginWrap | null;
   old?: LockEntry;
   value?: Uint8Array;
   ciphertext?: Promise<Uint8Array>;
@@ -108,13 +110,17 @@ async function decryptAll(scan: StoreScan, jobs: Job[], ids: LoadedIdentity[], e
   // One plugin session for every file a plugin identity must open: a
   // hardware key asks for its PIN or touch once per run, not once per file.
   await preloadFileKeys(jobs.flatMap((j) => byName.get(j.item.secret)?.file?.bytes ?? []), ids);
+  // Likewise one session per plugin recipient (a hardware-key admin) for all the new files' keys.
+  const parse = recipientCache();
+  const wraps = await wrapPluginRecipients(jobs.map((j) => parse(j.recipients)));
+  wraps.forEach((w, i) => (jobs[i]!.pluginWrap = w));
   for (const [i, job] of jobs.entries()) {
     const file = byName.get(job.item.secret)?.file;
     try {
       if (!file) throw new AgeError("header", "missing");
       job.value = await decryptBytes(file.bytes, ids);
       if (failed.length === 0) {
-        job.ciphertext = encryptor.encrypt({ plaintext: job.value, recipients: job.recipients, armor: job.armor });
+        job.ciphertext = encryptor.encrypt({ plaintext: job.value, recipients: job.recipients, armor: job.armor, pluginWrap: job.pluginWrap });
         job.ciphertext.catch(() => undefined); // awaited in order by the writer
       }
     } catch (err) {
@@ -223,7 +229,10 @@ export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPla
       await flush();
     }
   } finally {
-    for (const j of jobs) j.value?.fill(0);
+    for (const j of jobs) {
+      j.value?.fill(0);
+      j.pluginWrap?.fileKey.fill(0);
+    }
     await encryptor.close();
   }
   result.written.sort();
