@@ -8,6 +8,7 @@ import type { Recipient } from "./stanza.js";
 import { AgeError } from "./errors.js";
 import { nativeLabels } from "./labels.js";
 import { decodeX25519Recipient, X25519Recipient } from "./native-x25519.js";
+import { P256TagRecipient } from "./p256tag.js";
 import { hrpOf } from "./plugin-name.js";
 import { PluginRecipient } from "./plugin-recipient.js";
 import { parseSshPublicKeyLine, SshEd25519Recipient, SshRsaRecipient, type SshPublicKey } from "./ssh.js";
@@ -39,13 +40,16 @@ export function parseRecipient(input: string): ParsedRecipient {
     if (s !== s.toLowerCase()) throw new AgeError("key", "age recipients are written in lower case");
     const hrp = hrpOf(s);
     if (hrp === "age") return { kind: "x25519", text: s, recipient: new X25519Recipient(decodeX25519Recipient(s)) };
-    // typage implements these (and validates the ML-KEM keys when encrypting).
+    // typage implements the post-quantum ones (and validates their ML-KEM keys when encrypting).
     if (hrp === "age1pq") {
       checkedBech32(s, "age1pq", 1216, "post-quantum recipient (age1pq1…)");
       return { kind: "mlkem768x25519", text: s, recipient: s };
     }
-    if (hrp === "age1tag") return { kind: "p256tag", text: s, recipient: checkedTag(s, "age1tag", 33, 0) };
-    if (hrp === "age1tagpq") return { kind: "mlkem768p256tag", text: s, recipient: checkedTag(s, "age1tagpq", 1249, 1184) };
+    if (hrp === "age1tag") return { kind: "p256tag", text: s, recipient: new P256TagRecipient(checkedTag(s, "age1tag", 33, 0)) };
+    if (hrp === "age1tagpq") {
+      checkedTag(s, "age1tagpq", 1249, 1184);
+      return { kind: "mlkem768p256tag", text: s, recipient: s };
+    }
     return { kind: "plugin", text: s, recipient: new PluginRecipient(s, false) };
   }
   throw new AgeError("key", `unknown recipient "${s.slice(0, 20)}${s.length > 20 ? "…" : ""}"`, {
@@ -71,8 +75,8 @@ function checkedBech32(s: string, prefix: string, length: number, what: string):
   return bytes;
 }
 
-/** A tag recipient whose P-256 point (at `pointAt`; compressed or uncompressed) is on the curve. */
-function checkedTag(s: string, prefix: string, length: number, pointAt: number): string {
+/** A tag recipient's bytes, once its P-256 point (at `pointAt`; compressed or uncompressed) is on the curve. */
+function checkedTag(s: string, prefix: string, length: number, pointAt: number): Uint8Array {
   const what = `tag recipient (${prefix}1…)`;
   const bytes = checkedBech32(s, prefix, length, what);
   try {
@@ -80,7 +84,7 @@ function checkedTag(s: string, prefix: string, length: number, pointAt: number):
   } catch {
     throw new AgeError("key", `malformed ${what}: not a P-256 point`);
   }
-  return s;
+  return bytes;
 }
 
 /**
