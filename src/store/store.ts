@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { NixsecError } from "../errors.js";
-import { AgeError, decryptBytes, encryptBytes, localIdentities, parseRecipient, type LoadedIdentity, type ParsedRecipient } from "../crypto/index.js";
+import { AgeError, decryptBytes, encryptBytes, localIdentities, parseRecipient, preloadFileKeys, type LoadedIdentity, type ParsedRecipient } from "../crypto/index.js";
 import { findManifest, loadManifest, MANIFEST_FILE, type Manifest } from "../manifest/read.js";
 import { writeFileAtomic } from "./atomic.js";
 
@@ -100,6 +100,24 @@ export async function writeSecretValue(store: Store, name: string, value: Uint8A
   await mkdir(path.dirname(file), { recursive: true });
   await writeFileAtomic(file, ciphertext, 0o644);
   return file;
+}
+
+/**
+ * Prepares reading many secrets (readSecretValue each, afterwards): the
+ * files a plugin identity must open go to it in one session, so a hardware
+ * key asks once for all of them. Missing or unreadable files are left for
+ * readSecretValue to report.
+ */
+export async function preloadSecrets(store: Store, names: string[], identities: LoadedIdentity[]): Promise<void> {
+  const files: Uint8Array[] = [];
+  for (const name of names) {
+    try {
+      files.push(readFileSync(secretFile(store, name)));
+    } catch {
+      // reported by readSecretValue
+    }
+  }
+  await preloadFileKeys(files, identities);
 }
 
 export async function readSecretValue(store: Store, name: string, identities: LoadedIdentity[]): Promise<Uint8Array> {
