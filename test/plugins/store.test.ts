@@ -73,6 +73,17 @@ describe.runIf(needGoAge13() && needTool("ssh-keygen") && needTool("git"))("a st
     expect((await run(["admin", "rm", "bob"])).code).toBe(0);
   });
 
+  it("audit --closure decrypts every secret through one plugin session", async () => {
+    const closure = path.join(t.root, "closure");
+    mkdirSync(closure, { recursive: true });
+    writeFileSync(path.join(closure, "config.ini"), "token = value 12\n");
+    const before = bin.starts().length;
+    const r = await run(["audit", "--closure", closure]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.toString()).toContain("holds secret app/s12");
+    expect(bin.starts().slice(before)).toEqual(["tagtest --age-plugin=identity-v1"]);
+  });
+
   it("NIXSEC_IDENTITY and -i accept the stub; a second clone finds it in ~/.config/nixsec/keys", async () => {
     expect((await run(["show", "app/s1"], { NIXSEC_IDENTITY: stub })).stdout.toString()).toBe("value 1\n");
     expect((await run(["show", "app/s2", "-i", stub])).stdout.toString()).toBe("value 2\n");
