@@ -60,11 +60,11 @@ export function resolveIdentityPaths(l: IdentityLookup): IdentityPath[] {
   const tilde = (p: string) => (l.home && p.startsWith(l.home + path.sep) ? "~" + p.slice(l.home.length) : p);
   throw new NixsecError("no admin identity to decrypt with", {
     hint: [
+      "pass -i/--identity with your admin key file (a hardware key: its plugin identity file), or set NIXSEC_IDENTITY to its path",
       ...(recorded ? [`the key recorded for this repository, ${tilde(recorded)}, is gone`] : []),
       search.looked.length > 0
         ? `no key matching an admin of this repository in: ${search.looked.map(tilde).join(", ")}`
         : "no key directory to look in (HOME is not set)",
-      "pass -i/--identity with your admin key file (a hardware key: its plugin identity file), or set NIXSEC_IDENTITY to its path",
     ],
   });
 }
