@@ -3,9 +3,10 @@
 // HKDF-SHA256 and ChaCha20-Poly1305, info "age-encryption.org/p256tag".
 //
 // typage implements it too (TagRecipient, reached through its Encrypter),
-// in pure JS: ~15 ms per wrap here, 15 s of a 1000-file rekey whose admin
-// is a hardware key. The same arithmetic on node:crypto's native P-256 takes
-// a fraction of a millisecond, so this one is written out. Checked against
+// in pure JS: some milliseconds per wrap, most of a 1000-file rekey whose
+// admin is a hardware key (bench/README.md, "Rekey through a plugin"). The
+// same arithmetic on node:crypto's native P-256 takes a fraction of a
+// millisecond, so this one is written out. Checked against
 // Go age 1.3's own age-plugin-tagtest (test/plugins/go-age13.test.ts).
 // The hybrid age1tagpq1… type stays with typage (ML-KEM has no native path).
 import { createCipheriv, createECDH, createHash, createHmac, ECDH } from "node:crypto";
