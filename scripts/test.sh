@@ -29,6 +29,11 @@ if [ ${#need_debs[@]} -gt 0 ]; then
   fi
 fi
 
+# Go age 1.3 with its test plugins (age-plugin-tagtest, -batchpass) for the
+# plugin interop tests: Debian unstable's package, fetched with a private apt
+# configuration into .work/ and unpacked there, never installed.
+node scripts/fetch-go-age.mjs >/dev/null || echo "nixsec test: Go age 1.3 unavailable; the plugin interop tests will fail in CI" >&2
+
 # --- npm dependencies (packaging) ---------------------------------------------
 # Exactly the locked tree. npm ci refuses a lock that disagrees with
 # package.json (test/packaging/lock.test.ts keeps it agreeing, with no
