@@ -16,12 +16,26 @@
   nodejs,
   installShellFiles,
   autoPatchelfHook,
-  # Where the lock's packages are fetched from: npm's public registry unless
-  # overridden (`nixsec.override { npmRegistry = "https://mirror.example/"; }`).
-  npmRegistry ? "https://registry.npmjs.org",
+  # Where the lock's packages are fetched from. This repository names no
+  # registry host (a house rule: what fetches reads the registry from the
+  # system's configuration), so it comes from the caller
+  # (`nixsec.override { npmRegistry = "https://…/"; }`) or, under
+  # `--impure`, from NPM_CONFIG_REGISTRY / npm_config_registry as npm reads it.
+  npmRegistry ? null,
   withSodium ? !stdenv.hostPlatform.isMusl, # the Linux prebuilds link glibc
 }:
 let
+  fromEnv = let upper = builtins.getEnv "NPM_CONFIG_REGISTRY"; in if upper != "" then upper else builtins.getEnv "npm_config_registry";
+  registry =
+    if npmRegistry != null then npmRegistry
+    else if fromEnv != "" then fromEnv
+    else throw ''
+      nixsec: no npm registry to fetch the lock's packages from.
+      The lock carries no `resolved` URLs and nix/package.nix names no registry host.
+      Either pass one: nixsec.override { npmRegistry = "https://<registry>/"; }
+      or evaluate impurely with npm's setting in the environment:
+        NPM_CONFIG_REGISTRY="$(npm config get registry)" nix build --impure .#nixsec
+    '';
   packageJSON = lib.importJSON ../package.json;
   lock = lib.importJSON ../package-lock.json;
   host = stdenv.hostPlatform;
@@ -59,7 +73,7 @@ buildNpmPackage {
     package = packageJSON;
     packageLock = import ./npm-lock.nix {
       inherit lock;
-      registry = npmRegistry;
+      inherit registry;
       os = host.node.platform;
       cpu = host.node.arch;
       libc = if host.isMusl then "musl" else if host.isLinux then "glibc" else null;

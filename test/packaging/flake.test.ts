@@ -67,8 +67,14 @@ function evaluate(): Summary {
       nixosModules = mapAttrs (_: m: map toString m.imports) outputs.nixosModules;
       nixosConfigurations = attrNames outputs.nixosConfigurations;
     }`;
-  return JSON.parse(execFileSync("nix-instantiate", ["--eval", "--strict", "--json", "--read-write-mode", "-E", expr], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }));
+  // The registry reaches the package as npm's own setting does under --impure.
+  const env = { ...process.env, NPM_CONFIG_REGISTRY: TEST_REGISTRY };
+  delete env.npm_config_registry;
+  return JSON.parse(execFileSync("nix-instantiate", ["--eval", "--strict", "--json", "--read-write-mode", "-E", expr], { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] }));
 }
+
+/** A registry that names no real host: only URL shapes are checked here. */
+const TEST_REGISTRY = "https://registry.test.invalid/";
 
 /** The outputs README's "Flake outputs" list names: `name.…` at the start of each item. */
 function readmeOutputs(): string[] {
@@ -111,10 +117,26 @@ describe.runIf(needTool("nix-instantiate"))(`flake.nix with stand-in inputs (${r
     for (const [key, url] of Object.entries(p.resolved)) {
       const name = lock.packages[key]!.name ?? key.slice(key.lastIndexOf("node_modules/") + "node_modules/".length);
       const base = name.slice(name.lastIndexOf("/") + 1);
-      expect(url, key).toMatch(/^https:\/\/[^/]+\//);
+      expect(url.startsWith(TEST_REGISTRY), key).toBe(true);
       expect(url.replace(/^https:\/\/[^/]+\//, ""), key).toBe(`${name}/-/${base}-${lock.packages[key]!.version}.tgz`);
     }
     expect(Object.keys(p.resolved).length + p.unresolved.length).toBe(Object.keys(lock.packages).length - 1);
+  });
+
+  it("names no registry: without one, evaluating the package's lock stops with advice", () => {
+    const expr = `
+      let
+        standIns = import ${nixPath(path.join(repoRoot, "test/packaging/fixtures/flake-stand-ins.nix"))} { lib = null; };
+        outputs = (import ${nixPath(path.join(repoRoot, "flake.nix"))}).outputs (standIns // { self = outputs; });
+      in builtins.deepSeq outputs.packages.x86_64-linux.default.buildNpmPackageArgs.npmDeps.importNpmLockArgs.packageLock.packages 1`;
+    const env = { ...process.env };
+    delete env.NPM_CONFIG_REGISTRY;
+    delete env.npm_config_registry;
+    const r = spawnSync("nix-instantiate", ["--eval", "--strict", "--read-write-mode", "-E", expr], { encoding: "utf8", env });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("no npm registry to fetch the lock's packages from");
+    expect(r.stderr).toContain("npmRegistry");
+    expect(r.stderr).toContain("NPM_CONFIG_REGISTRY");
   });
 
   it("installs man pages and completions, and keeps only sodium-native from node_modules", () => {
