@@ -1,7 +1,7 @@
 // Writing nixsec.yaml back: the (edited) Document rendered with the user's
 // own spelling kept for every line no edit touched (preserve.ts). Needs no
 // schema, so a command that only rewrites a manifest it read loads no validator.
-import { writeFileAtomic } from "../store/atomic.js";
+import { writeFileAtomic } from "../fs/atomic.js";
 import { documentOf } from "./document.js";
 import type { Manifest } from "./load.js";
 import { preserveFormatting, renderYaml } from "./preserve.js";

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { writeFileAtomic } from "../store/atomic.js";
+import { writeFileAtomic } from "../fs/atomic.js";
 import type { Store } from "../store/store.js";
 import { buildAgenixRules } from "./agenix-rules.js";
 import { buildData } from "./data.js";

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { NixsecError } from "../errors.js";
-import { writeFileAtomic } from "./atomic.js";
+import { writeFileAtomic } from "../fs/atomic.js";
 
 export interface IdentityLookup {
   flags: string[];

@@ -29,7 +29,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { NixsecError } from "../errors.js";
 import { parseSshPublicKeyLine } from "../crypto/index.js";
-import { writeFileAtomic } from "./atomic.js";
+import { writeFileAtomic } from "../fs/atomic.js";
 import { readersOf, secretFile, type Store } from "./store.js";
 
 export const LOCK_FILE = "nixsec.lock";

@@ -15,7 +15,7 @@
 //    but not yet recorded no longer matches its lock hash and is rekeyed again.
 import { AgeError, bulkCrypto, decryptBytes, type LoadedIdentity } from "../crypto/index.js";
 import { NixsecError } from "../errors.js";
-import { writeFileAtomic } from "./atomic.js";
+import { writeFileAtomic } from "../fs/atomic.js";
 import { lockFile, renderLock, resolveLock, sha256Hex, type LockEntry } from "./lock.js";
 import { headerFits, idsOf, scanHeader, type PlanItem, type RekeyPlan, type StoreScan } from "./rekey.js";
 import { inlineEncryptor, workerEncryptor, type Encryptor } from "./rekey-worker.js";

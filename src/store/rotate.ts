@@ -5,7 +5,7 @@
 import { encryptBytes, parseRecipient, type LoadedIdentity } from "../crypto/index.js";
 import { durationMs, type SecretSpec } from "../manifest/read.js";
 import { NixsecError } from "../errors.js";
-import { writeFileAtomic } from "./atomic.js";
+import { writeFileAtomic } from "../fs/atomic.js";
 import { generateValue, type Generated, type GenerateKind } from "./generate.js";
 import { desiredReaders, isoSeconds, readLock, renderLock, resolveLock, sha256Hex, lockFile, type LockEntry } from "./lock.js";
 import { checkCiphertext } from "./rekey-run.js";

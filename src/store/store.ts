@@ -6,7 +6,7 @@ import path from "node:path";
 import { NixsecError } from "../errors.js";
 import { AgeError, decryptBytes, encryptBytes, parseRecipient, type LoadedIdentity, type ParsedRecipient } from "../crypto/index.js";
 import { findManifest, loadManifest, MANIFEST_FILE, type Manifest } from "../manifest/read.js";
-import { writeFileAtomic } from "./atomic.js";
+import { writeFileAtomic } from "../fs/atomic.js";
 
 export interface Store {
   manifest: Manifest;

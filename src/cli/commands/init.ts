@@ -7,7 +7,7 @@ import path from "node:path";
 import { NixsecError } from "../../errors.js";
 import { generateAgeKey, parseIdentityFile } from "../../crypto/index.js";
 import { MANIFEST_FILE, parseManifest } from "../../manifest/index.js";
-import { writeFileAtomic } from "../../store/atomic.js";
+import { writeFileAtomic } from "../../fs/atomic.js";
 import { defaultKeyDir, recordIdentity } from "../../store/identity.js";
 import { configHome } from "../context.js";
 import type { Io } from "../io.js";
