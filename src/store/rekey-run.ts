@@ -15,7 +15,6 @@
 //    but not yet recorded no longer matches its lock hash and is rekeyed again.
 import { AgeError, bulkCrypto, decryptBytes, type LoadedIdentity } from "../crypto/index.js";
 import { NixsecError } from "../errors.js";
-import { writeFileAtomic } from "../fs/atomic.js";
 import { lockFile, renderLock, resolveLock, sha256Hex, type LockEntry } from "./lock.js";
 import { headerFits, idsOf, scanHeader, type PlanItem, type RekeyPlan, type StoreScan } from "./rekey.js";
 import { inlineEncryptor, workerEncryptor, type Encryptor } from "./rekey-worker.js";
@@ -161,7 +160,7 @@ export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPla
   const flush = async () => {
     const text = renderLock(entries.values());
     if (text === lockText) return;
-    await writeFileAtomic(lockFile(store), text, 0o644);
+    await store.tree.writeFile(lockFile(store), text, 0o644);
     lockText = text;
     result.lockWritten = true;
   };
@@ -192,7 +191,7 @@ export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPla
         if (tamperForTests) ciphertext = tamperForTests(j.item.secret, ciphertext);
         if (!(await checkCiphertext(j.item, ciphertext, j.value!, verifyWith))) result.headerOnly.push(j.item.secret);
         j.value!.fill(0);
-        const write = writeFileAtomic(secretFile(store, j.item.secret), ciphertext).then(
+        const write = store.tree.writeFile(secretFile(store, j.item.secret), ciphertext).then(
           () => {
             const entry: LockEntry = { secret: j.item.secret, sha256: sha256Hex(ciphertext), ...j.item.desired };
             if (j.old?.valueChanged) entry.valueChanged = j.old.valueChanged;

@@ -4,9 +4,10 @@
 // is the first 4 bytes of SHA-256 of the key; X25519 stanzas are anonymous).
 // Only files whose readers differ are rekeyed. `planRekey` is pure; `scanStore`
 // reads the disk for it. Execution is in rekey-run.ts.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { inspectAge } from "../crypto/index.js";
+import type { RepoTree } from "../fs/tree.js";
 import { desiredReaders, pickEntry, readLock, sha256Hex, stanzaOfKeyId, type LockEntry, type LockRead, type ReaderKeys } from "./lock.js";
 import { secretFile, type Store } from "./store.js";
 
@@ -255,14 +256,10 @@ export interface StoreScan {
   leftovers: string[];
 }
 
-export function readFacts(file: string): FileFacts | undefined {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
+/** The file's facts, read through `tree` (a link or irregular file is an error); undefined when missing. */
+export function readFacts(tree: RepoTree, file: string): FileFacts | undefined {
+  const bytes = tree.readFile(file);
+  if (!bytes) return undefined;
   const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return { sha256: sha256Hex(data), header: scanHeader(data), bytes: data };
 }
@@ -289,7 +286,7 @@ export function scanStore(store: Store): StoreScan {
   const lock = readLock(store);
   const names = Object.keys(store.manifest.data.secrets).sort();
   const states = names.map((secret): SecretState => {
-    const file = readFacts(secretFile(store, secret));
+    const file = readFacts(store.tree, secretFile(store, secret));
     const state: SecretState = { secret, desired: desiredReaders(store, secret) };
     if (file) state.file = file;
     const entry = pickEntry(lock.candidates.get(secret), file?.sha256);
@@ -298,7 +295,9 @@ export function scanStore(store: Store): StoreScan {
   });
   const known = new Set(names.map((n) => `${n}.age`));
   const files = { age: [] as string[], temp: [] as string[] };
-  walk(store.secretsDir, store.secretsDir, files);
+  // The walk never follows links (a Dirent of a link is not a directory); the
+  // directory itself is checked first, so a linked secrets dir is an error.
+  if (store.tree.isDirectory(store.secretsDir)) walk(store.secretsDir, store.secretsDir, files);
   const orphans = files.age.map((p) => p.split(path.sep).join("/")).filter((p) => !known.has(p)).sort();
   return { states, lock, orphans, leftovers: files.temp.sort() };
 }

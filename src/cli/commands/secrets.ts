@@ -1,7 +1,7 @@
 // `nixsec add | show | edit | list | rm`: the lifecycle of one secret.
 // A value reaches nixsec through a masked prompt, stdin, a file or a
 // generator; never through argv or the environment.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { NixsecError } from "../../errors.js";
@@ -9,9 +9,10 @@ import { utf8 } from "../../crypto/bytes.js";
 import { putSecret, removeSecret, saveManifest, type SecretFields } from "../../manifest/index.js";
 import { secretNameProblem } from "../../manifest/names.js";
 import { GENERATE_KINDS, generateValue, type GenerateKind } from "../../store/generate.js";
-import { readSecretValue, secretFile, storeOf, unknownSecret, writeSecretValue, type Store } from "../../store/store.js";
+import { decryptSecretFile, readSecretFile, readSecretValue, secretFile, storeOf, unknownSecret, writeSecretValue, type Store } from "../../store/store.js";
 import { recordRemoval, recordWrite } from "../../store/lock.js";
-import { withEditBuffer } from "../edit-buffer.js";
+import { runEditor, withEditBuffer } from "../edit-buffer.js";
+import { withWriteLock } from "../write-lock.js";
 import { adminIdentities, openCliStore, type StoreOptions } from "../context.js";
 import { webStream, type Io } from "../io.js";
 import { readAll } from "../../crypto/index.js";
@@ -132,19 +133,26 @@ export async function secretEdit(io: Io, name: string, opts: StoreOptions): Prom
   const store = await openCliStore(io, opts);
   if (!store.manifest.data.secrets[name]) throw unknownSecret(store, name);
   const ids = await adminIdentities(io, store, opts);
-  const old = await readSecretValue(store, name, ids);
+  const ciphertext = readSecretFile(store, name);
+  const old = await decryptSecretFile(store, name, ciphertext, ids);
   const editor = io.env.VISUAL || io.env.EDITOR || "vi";
-  const edited = await withEditBuffer(io.env, name, old, (file) => {
-    // The editor gets the buffer's path, never the value; `sh -c` allows EDITOR="code --wait".
-    const r = spawnSync("sh", ["-c", `${editor} "$1"`, "nixsec-editor", file], { stdio: "inherit", env: io.env });
-    if (r.status !== 0) throw new NixsecError(`the editor (${editor}) exited with ${r.status ?? r.signal}; nothing was changed`, { hint: "set $VISUAL or $EDITOR" });
-  });
+  // The editor gets the buffer's path, never the value; `sh -c` allows EDITOR="code --wait".
+  const edited = await withEditBuffer(io.env, name, old, (file) => runEditor(editor, file, io.env));
   if (Buffer.compare(Buffer.from(edited), Buffer.from(old)) === 0) {
     printInfo(io, `${name} unchanged; nothing written`);
     return;
   }
-  await writeSecretValue(store, name, edited, ids);
-  await recordWrite(store, name, { valueChanged: new Date() });
+  // The editor may have been open for minutes: the lock is taken only now, and
+  // the write happens only if nobody changed the secret meanwhile (issue 12).
+  await withWriteLock(io, opts, `edit ${name}`, async () => {
+    const now = await openCliStore(io, opts);
+    const current = now.manifest.data.secrets[name] ? now.tree.readFile(secretFile(now, name)) : undefined;
+    if (!current || Buffer.compare(current, Buffer.from(ciphertext)) !== 0) {
+      throw new NixsecError(`${name} was changed or removed by another nixsec while you edited it; your edit was not written`, { hint: `run \`nixsec edit ${name}\` again to edit the current value` });
+    }
+    await writeSecretValue(now, name, edited, ids);
+    await recordWrite(now, name, { valueChanged: new Date() });
+  });
   printInfo(io, `updated ${name}`);
 }
 
@@ -209,9 +217,9 @@ export async function secretRm(io: Io, name: string, opts: StoreOptions): Promis
   const store = await openCliStore(io, opts);
   const m = removeSecret(store.manifest, name);
   const file = secretFile(store, name);
+  store.tree.statFile(file); // a link or an irregular file there: refused before the manifest changes
   await saveManifest(m);
-  const { rm } = await import("node:fs/promises");
-  await rm(file, { force: true });
+  store.tree.remove(file);
   await recordRemoval(store, name);
   printInfo(io, `removed ${name} and ${path.relative(io.cwd, file) || file}`);
   printWarning(io, "its ciphertext stays in git history; rotate the value where it is used if it may have leaked");
