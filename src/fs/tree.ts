@@ -38,8 +38,13 @@ export class RepoTree {
   /** Directories below the root already checked to be directories, not links. */
   private readonly checked = new Set<string>();
 
+  private readonly rootSlash: string;
+
   /** `root`: the repository's directory (where nixsec.yaml is), absolute. */
-  constructor(readonly root: string) {}
+  constructor(readonly root: string) {
+    this.root = path.resolve(root);
+    this.rootSlash = this.root.endsWith(path.sep) ? this.root : this.root + path.sep;
+  }
 
   /** `abs` relative to the root, with `/`: how messages name it. */
   rel(abs: string): string {
@@ -47,9 +52,8 @@ export class RepoTree {
   }
 
   private inside(abs: string): string {
-    const p = path.resolve(this.root, abs);
-    const rel = path.relative(this.root, p);
-    if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) {
+    const p = path.isAbsolute(abs) ? path.normalize(abs) : path.resolve(this.root, abs);
+    if (!p.startsWith(this.rootSlash) || p.length === this.rootSlash.length) {
       throw new NixsecError(`${p} is outside the repository ${this.root}`, { exitCode: 3, hint: "please report this: nixsec only touches files below its manifest" });
     }
     return p;
@@ -81,7 +85,10 @@ export class RepoTree {
    * `create`, makes the missing ones. Returns false when one is missing.
    */
   private checkParents(abs: string, create: boolean): boolean {
-    const parts = path.relative(this.root, path.dirname(abs)).split(path.sep).filter((s) => s !== "");
+    const parent = path.dirname(abs);
+    // Directories are added only after the ones above them: a checked parent means all are.
+    if (parent === this.root || this.checked.has(parent)) return true;
+    const parts = parent.slice(this.rootSlash.length).split(path.sep).filter((s) => s !== "");
     let dir = this.root;
     for (const part of parts) {
       dir = path.join(dir, part);
@@ -128,8 +135,10 @@ export class RepoTree {
   /** The bytes of the regular file at `abs`, or undefined when it is missing. `maxBytes`: refuse larger files before reading. */
   readFile(abs: string, opts: { maxBytes?: number; what?: string } = {}): Buffer | undefined {
     const p = this.inside(abs);
-    const before = this.statFile(p);
-    if (!before) return undefined;
+    if (!this.checkParents(p, false)) return undefined;
+    // O_NOFOLLOW: a link fails to open; O_NONBLOCK: a FIFO opens at once
+    // (and is then refused by fstat) instead of waiting for a writer. One
+    // open and one fstat, as readFileSync does: rekey reads every file.
     let fd: number;
     try {
       fd = fs.openSync(p, fs.constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -141,13 +150,18 @@ export class RepoTree {
     }
     try {
       const st = fs.fstatSync(fd);
-      // The file opened is the one checked (not swapped for a FIFO or device meanwhile).
-      if (st.ino !== before.ino || st.dev !== before.dev) throw new NixsecError(`${this.rel(p)} changed while nixsec read it`, { hint: "run the command again" });
       this.checkFile(p, st);
       if (opts.maxBytes !== undefined && st.size > opts.maxBytes) {
         throw new NixsecError(`${this.rel(p)} is larger than ${opts.maxBytes} bytes${opts.what ? ` (the limit for ${opts.what})` : ""}`, { hint: "is this the right file?" });
       }
-      return fs.readFileSync(fd);
+      const buf = Buffer.allocUnsafe(st.size);
+      let n = 0;
+      while (n < buf.length) {
+        const got = fs.readSync(fd, buf, n, buf.length - n, n);
+        if (got === 0) break;
+        n += got;
+      }
+      return n === buf.length ? buf : buf.subarray(0, n);
     } finally {
       fs.closeSync(fd);
     }
