@@ -40,7 +40,7 @@ function limitError(file: string, message: string): NixsecError {
 
 /** The text-size limit, before any parser runs. */
 export function checkTextSize(bytes: number, file: string): void {
-  if (bytes > YAML_LIMITS.maxBytes) throw limitError(file, `the manifest is ${MiB(bytes)}, more than the ${MiB(YAML_LIMITS.maxBytes)} nixsec reads`);
+  if (bytes > YAML_LIMITS.maxBytes) throw limitError(file, `the manifest is ${bytes} bytes, more than the ${MiB(YAML_LIMITS.maxBytes)} (${YAML_LIMITS.maxBytes} bytes) nixsec reads`);
 }
 
 /**
