@@ -2,7 +2,6 @@
 // mode, format, a hash of the ciphertext (restart trigger) and consumers.
 // Data contract: keep in sync with modules/lib.nix (header comment).
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { NixsecError } from "../errors.js";
 import { serviceName, type WireEntry } from "../manifest/read.js";
@@ -38,8 +37,8 @@ export function wireData(secretName: string, e: WireEntry): NixValue {
 }
 
 /** "sha256-<base64>" of the ciphertext: changes whenever the file does. */
-export function ciphertextHash(file: string): string {
-  return "sha256-" + createHash("sha256").update(readFileSync(file)).digest("base64");
+export function ciphertextHash(ciphertext: Uint8Array): string {
+  return "sha256-" + createHash("sha256").update(ciphertext).digest("base64");
 }
 
 /** The data for every host (hosts with no secrets get an empty set), relative to `outDir`. */
@@ -49,7 +48,9 @@ export function buildData(store: Store, outDir: string): NixValue {
   for (const host of Object.keys(data.hosts)) hosts[host] = { secrets: {} as Record<string, NixValue> };
   for (const [name, s] of Object.entries(data.secrets)) {
     const file = secretFile(store, name);
-    if (!existsSync(file)) {
+    // Through the store's tree: a link, FIFO or device there is an error, never read (issue 12).
+    const ciphertext = store.tree.readFile(file);
+    if (!ciphertext) {
       throw new NixsecError(`secret ${name} has no file (${path.relative(store.root, file)})`, { hint: `set its value with \`nixsec add ${name} --force\` or remove it with \`nixsec rm ${name}\`` });
     }
     const entry: NixValue = {
@@ -58,7 +59,7 @@ export function buildData(store: Store, outDir: string): NixValue {
       group: s.group ?? null,
       mode: s.mode,
       format: s.format,
-      hash: ciphertextHash(file),
+      hash: ciphertextHash(ciphertext),
       wire: s.wire.map((w) => wireData(name, w)),
     };
     for (const host of s.hosts) ((hosts[host] as { secrets: Record<string, NixValue> }).secrets)[name] = entry;

@@ -40,7 +40,7 @@ describe("holding and waiting", () => {
     const err = await acquireRepoLock(root, { command: "add x", waitMs: 300 }).catch((e: Error) => e);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
     expect((err as Error).message).toMatch(new RegExp(`^the repository is locked by pid ${process.pid} \\(\`nixsec rekey\`\\), since \\d{4}-\\d\\d-\\d\\dT.*Z \\(\\d+ s ago\\)$`));
-    expect((err as { hints: string[] }).hints.join("\n")).toContain(a.file);
+    expect((err as unknown as { hints: string[] }).hints.join("\n")).toContain(a.file);
     a.release();
     a.release(); // twice is fine
     expect(existsSync(a.file)).toBe(false);
