@@ -45,7 +45,10 @@ export interface GenResult {
 /** Writes the files that differ (or, with `check`, only reports them). */
 export async function runGen(store: Store, check: boolean): Promise<GenResult> {
   const result: GenResult = { written: [], stale: [] };
-  for (const f of generatedFiles(store)) {
+  const files = generatedFiles(store);
+  // Every target is checked (marker, no link) before any is written: all or none.
+  if (!check) for (const f of files) await writeGenerated(store.tree, f.path, f.content, { check: true });
+  for (const f of files) {
     const r = await writeGenerated(store.tree, f.path, f.content, { check });
     if (r.stale) result.stale.push(f.path);
     if (r.written) result.written.push(f.path);
