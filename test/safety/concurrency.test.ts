@@ -172,6 +172,16 @@ describe.runIf(run)("the lock's holder", () => {
     expect(t.read("nixsec.yaml")).not.toContain("held/x");
   }, 120_000);
 
+  it("edit holds no lock while the editor is open, and does not write over a change made meanwhile", async () => {
+    const editor = path.join(t.root, "racing-editor.sh");
+    // While the editor is open, another nixsec replaces the value.
+    writeFileSync(editor, `#!/bin/sh\nprintf other | NIXSEC_LOCK_WAIT=0 ${process.execPath} ${nixsecBin} add a/b --force --stdin || exit 9\nprintf edited > "$1"\n`, { mode: 0o755 });
+    const r = await t.nixsec(["edit", "a/b"], { env: { EDITOR: editor } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/a\/b was changed or removed by another nixsec while you edited it; your edit was not written/);
+    expect(await valueOf(t.file("secrets/a/b.age"), await adminIds(t))).toBe("other");
+  }, 60_000);
+
   it("Ctrl-C (SIGINT) releases it", async () => {
     const holder = start(t, ["add", "held/x", "--stdin"], { keepStdinOpen: true });
     await until(() => existsSync(LOCK(t)));
