@@ -23,7 +23,7 @@ describe("cachedDataProblem", () => {
     ["an absolute generatedDir", (d) => (d.settings.generatedDir = "/etc")],
     ["a host named with a slash", (d) => Object.assign(d.hosts, { "a/b": { key: "k" } })],
     ["an admin without a key", (d) => Object.assign(d.admins, { bob: {} })],
-    ["no admins", (d) => (d.admins = {})],
+    ["no admins", (d) => ((d as { admins: object }).admins = {})],
     ["a secret without a hosts list", (d) => Object.assign(d.secrets, { "a/b": { owner: "root" } })],
   ])("refuses %s", (_, spoil) => {
     const d = good();
