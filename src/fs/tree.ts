@@ -181,6 +181,35 @@ export class RepoTree {
     return this.checkParents(path.join(p, "x"), false);
   }
 
+  /**
+   * Every entry below the directory `abs` that is not a directory (files,
+   * links, FIFOs: the caller decides), as absolute paths; subdirectories
+   * are entered, links to directories are not. The directories seen are
+   * real ones, so later reads below them need no check of their own: a
+   * rekey walks the store once and then reads every file (no lstat per
+   * directory). Empty when `abs` is missing.
+   */
+  walk(abs: string): string[] {
+    const out: string[] = [];
+    if (!this.isDirectory(abs)) return out;
+    const visit = (dir: string): void => {
+      this.checked.add(dir);
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true });
+      } catch (err) {
+        throw this.ioError("cannot list", dir, err);
+      }
+      for (const e of entries) {
+        const p = dir + path.sep + e.name;
+        if (e.isDirectory()) visit(p);
+        else out.push(p);
+      }
+    };
+    visit(path.normalize(abs));
+    return out;
+  }
+
   /** Makes the directory `abs` and the missing ones above it, each checked. */
   mkdir(abs: string): void {
     const p = this.inside(abs);
