@@ -72,6 +72,17 @@ describe("RepoTree does its job on a plain tree", () => {
     expect(tree.isDirectory(path.join(root, "none"))).toBe(false);
   });
 
+  it("walk lists what is below a directory without entering linked directories", () => {
+    symlinkSync(outside, path.join(root, "secrets/linked"));
+    symlinkSync("svc/ok.age", path.join(root, "secrets/x.age"));
+    const listed = new RepoTree(root).walk(path.join(root, "secrets")).map((p) => path.relative(root, p)).sort();
+    expect(listed).toEqual(["secrets/linked", "secrets/svc/ok.age", "secrets/x.age"]);
+    expect(new RepoTree(root).walk(path.join(root, "none"))).toEqual([]);
+    rmSync(path.join(root, "secrets/svc"), { recursive: true });
+    symlinkSync(outside, path.join(root, "secrets/svc"));
+    expect(() => new RepoTree(path.join(root)).walk(path.join(root, "secrets/svc"))).toThrow(/^secrets\/svc is a symbolic link/);
+  });
+
   it("refuses paths outside the root, whatever their spelling", () => {
     const tree = new RepoTree(root);
     for (const p of [path.join(root, "../x"), "/etc/passwd", root, path.join(root, "secrets/../../x")]) {
