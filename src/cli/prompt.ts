@@ -2,6 +2,7 @@
 // a terminal a missing answer is a usage error whose hint says what to pass.
 // Ctrl-C at a prompt becomes InterruptedError (exit 130).
 import { openSync } from "node:fs";
+import { PassThrough } from "node:stream";
 import tty from "node:tty";
 import { InterruptedError, NixsecError } from "../errors.js";
 import type { Io } from "./io.js";
@@ -43,6 +44,55 @@ export interface AskSecretOptions {
   confirm?: boolean;
 }
 
+/**
+ * The terminal's input handed to prompts one line at a time. A prompt's
+ * readline takes whole chunks and drops what follows the first line when it
+ * closes, so text typed ahead (both entries typed before the first prompt
+ * showed, or the confirmation typed quickly) would be lost. Here the rest
+ * waits for the next prompt. The terminal stays in raw mode (no echo) from
+ * the first prompt until `close`, also between the two prompts.
+ */
+function lineFeed(input: NodeJS.ReadableStream): { next(): NodeJS.ReadableStream; close(): void } {
+  const real = input as NodeJS.ReadableStream & { setRawMode?(mode: boolean): unknown; isTTY?: boolean };
+  let pending = Buffer.alloc(0);
+  let current: PassThrough | null = null;
+  const pump = () => {
+    if (!current || pending.length === 0) return;
+    // Enter (CR or LF) ends a line; Ctrl-C and Ctrl-D must reach the prompt at once.
+    const end = pending.findIndex((b) => b === 0x0d || b === 0x0a || b === 0x03 || b === 0x04);
+    const chunk = end < 0 ? pending : pending.subarray(0, end + 1);
+    pending = end < 0 ? Buffer.alloc(0) : pending.subarray(end + 1);
+    const to = current;
+    if (end >= 0) current = null; // a whole answer: the rest is for the next prompt
+    to.write(chunk);
+  };
+  const onData = (d: Buffer | string) => {
+    pending = Buffer.concat([pending, typeof d === "string" ? Buffer.from(d) : d]);
+    pump();
+  };
+  real.on("data", onData);
+  real.resume();
+  return {
+    next() {
+      const stream = Object.assign(new PassThrough(), {
+        isTTY: true,
+        setRawMode(mode: boolean) {
+          if (mode) real.setRawMode?.(true);
+          return stream;
+        },
+      });
+      current = stream;
+      setImmediate(pump);
+      return stream;
+    },
+    close() {
+      real.removeListener("data", onData);
+      real.setRawMode?.(false);
+      real.pause();
+    },
+  };
+}
+
 /** Asks for a secret with a masked prompt; asks twice when `confirm` is set. */
 export async function askSecret(io: Io, opts: AskSecretOptions): Promise<string> {
   const term = openTerminal(io);
@@ -50,11 +100,12 @@ export async function askSecret(io: Io, opts: AskSecretOptions): Promise<string>
     throw new NixsecError(`${opts.message.replace(/:$/, "").toLowerCase()} needs a terminal`, { hint: opts.alternative });
   }
   const { password } = await import("@inquirer/prompts");
-  const context = { input: term.input, output: term.output, clearPromptOnDone: false };
+  const feed = lineFeed(term.input);
+  const context = () => ({ input: feed.next(), output: term.output, clearPromptOnDone: false });
   try {
-    const first = await password({ message: opts.message, mask: "*" }, context);
+    const first = await password({ message: opts.message, mask: "*" }, context());
     if (opts.confirm) {
-      const again = await password({ message: "Confirm:", mask: "*" }, context);
+      const again = await password({ message: "Confirm:", mask: "*" }, context());
       if (again !== first) throw new NixsecError("the two entries differ; nothing was changed", { hint: "run the command again" });
     }
     return first;
@@ -62,6 +113,7 @@ export async function askSecret(io: Io, opts: AskSecretOptions): Promise<string>
     if (isExitPrompt(err)) throw new InterruptedError();
     throw err;
   } finally {
+    feed.close();
     term.close();
   }
 }

@@ -123,6 +123,11 @@ export function cachedDataProblem(data: unknown): string | undefined {
   for (const [name, secret] of Object.entries(data.secrets)) {
     if (secretNameProblem(name) || !isMap(secret) || !Array.isArray(secret.hosts)) return `secrets.${name}`;
   }
+  // Template names follow the secret-name rules (they become /run paths); their files are checked where read.
+  if (data.templates !== undefined) {
+    if (!isMap(data.templates)) return "templates";
+    for (const [name, t] of Object.entries(data.templates)) if (secretNameProblem(name) || !isMap(t)) return `templates.${name}`;
+  }
   return undefined;
 }
 

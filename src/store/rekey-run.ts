@@ -15,8 +15,8 @@
 //    but not yet recorded no longer matches its lock hash and is rekeyed again.
 import { AgeError, bulkCrypto, decryptBytes, type LoadedIdentity } from "../crypto/index.js";
 import { NixsecError } from "../errors.js";
-import { lockFile, renderLock, resolveLock, sha256Hex, type LockEntry } from "./lock.js";
-import { headerFits, idsOf, scanHeader, type PlanItem, type RekeyPlan, type StoreScan } from "./rekey.js";
+import { carriedValueId, lockFile, renderLock, resolveLock, sha256Hex, type LockEntry } from "./lock.js";
+import { headerFits, idsOf, scanHeader, type PlanItem, type ReasonKind, type RekeyPlan, type StoreScan } from "./rekey.js";
 import { inlineEncryptor, workerEncryptor, type Encryptor } from "./rekey-worker.js";
 import { readersOf, secretFile, type Store } from "./store.js";
 
@@ -85,6 +85,9 @@ export async function startEncryptor(wraps: number, files: number, jobs: number 
   }
   return inlineEncryptor();
 }
+
+/** Reasons under which the old lock entry did not describe the file (its value may differ). */
+const UNTRUSTED: ReadonlySet<ReasonKind> = new Set(["not-locked", "file-changed", "unreadable"]);
 
 interface Job {
   item: PlanItem;
@@ -195,6 +198,8 @@ export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPla
           () => {
             const entry: LockEntry = { secret: j.item.secret, sha256: sha256Hex(ciphertext), ...j.item.desired };
             if (j.old?.valueChanged) entry.valueChanged = j.old.valueChanged;
+            // Same value, new readers: the consumers' restart trigger stays (lock.ts, valueId).
+            entry.valueId = carriedValueId(j.old, !j.item.reasons.some((r) => UNTRUSTED.has(r.kind)));
             entries.set(j.item.secret, entry);
             result.written.push(j.item.secret);
             opts.onProgress?.({ phase: "write", done: result.written.length, total: jobs.length });

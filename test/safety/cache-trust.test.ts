@@ -25,6 +25,7 @@ describe("cachedDataProblem", () => {
     ["an admin without a key", (d) => Object.assign(d.admins, { bob: {} })],
     ["no admins", (d) => ((d as { admins: object }).admins = {})],
     ["a secret without a hosts list", (d) => Object.assign(d.secrets, { "a/b": { owner: "root" } })],
+    ["a template named ../x", (d) => Object.assign(d, { templates: { "../x": { hosts: [] } } })],
   ])("refuses %s", (_, spoil) => {
     const d = good();
     spoil(d);

@@ -24,9 +24,10 @@ export const secretOptionLiteral: Rule = {
       const generic = GENERIC_NAME.has(last.toLowerCase()) && looksGenerated(v.text.trim());
       if (!isSecretName(last) && !inPasswordMap && !generic) return false;
       if (v.path.includes("options") || v.sink !== null) return false; // scripts and /etc text are the sink rules' job
-      // nixsec's own generated data: `wire = [ { userPassword = "alice"; } ]` names a user
-      // (keep in sync with the wire entries of src/nixgen/data.ts)
-      if (v.path[v.path.length - 2] === "wire") return false;
+      // nixsec's own generated data: `wires = [ { secret = "a/b"; userPassword = "alice"; } ]`
+      // and template `parts = [ { secret = "a/b"; } ]` name secrets and users
+      // (keep in sync with the data contract of src/nixgen/data.ts)
+      if (["wire", "wires", "parts"].includes(v.path[v.path.length - 2]!)) return false;
       if (v.text.trim().includes("\n")) return false; // a document, not a value
       return notASecret(v.text) === null;
     },

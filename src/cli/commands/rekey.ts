@@ -114,14 +114,14 @@ export function progressDisplay(io: Io): { update(p: RekeyProgress): void; done(
   };
 }
 
-/** Refreshes the generated Nix (ciphertext hashes restart the consumers) when the repository uses it. */
+/** Refreshes the generated Nix (which secrets each host has, their value ids) when the repository uses it. */
 export async function regenerate(io: Io, store: Store): Promise<void> {
   const dataNix = path.join(store.root, store.manifest.data.settings.generatedDir, "data.nix");
   if (!existsSync(dataNix)) return;
   try {
     const { runGen } = await import("../../nixgen/gen.js");
     const r = await runGen(store, false);
-    if (r.written.length) printInfo(io, `updated ${r.written.map((f) => path.relative(io.cwd, f) || f).join(", ")} (new ciphertext hashes restart the consumers on the next deploy)`);
+    if (r.written.length) printInfo(io, `updated ${r.written.map((f) => path.relative(io.cwd, f) || f).join(", ")}`);
   } catch (err) {
     printWarning(io, `could not update the generated Nix: ${err instanceof Error ? err.message : String(err)}; run \`nixsec gen\``);
   }
