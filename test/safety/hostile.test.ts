@@ -23,7 +23,8 @@ const run = needTool("git") && needTool("ssh-keygen") && needTool("mkfifo");
 // Values, and who may ever read them (besides admins).
 const VALUES = { "root/password": "ROOT-PW-7f3a", "app/token": "APP-TOKEN-9c1e", "evil/password": "EVIL-PW-2b4d" } as const;
 const NEW = { add: "APP-NEW-5e6f", edit: "APP-EDITED-8a9b", rotate: "APP-ROTATED-1d2c", evilAdd: "EVIL-NEW-3f4e" } as const;
-const GOOD_MAY = new Set<string>([VALUES["app/token"], NEW.add, NEW.edit, NEW.rotate]);
+// good is granted evil/password for a while (grant, then revoke): the manifest gives it that value too.
+const GOOD_MAY = new Set<string>([VALUES["app/token"], NEW.add, NEW.edit, NEW.rotate, VALUES["evil/password"]]);
 const EVIL_MAY = new Set<string>([VALUES["evil/password"], NEW.evilAdd]);
 const ALL_VALUES = [...Object.values(VALUES), ...Object.values(NEW)];
 
@@ -144,6 +145,10 @@ function commands(w: World): Array<{ args: string[]; input?: string; env?: Recor
     { args: ["admin", "add", "bob", "--key", "age1v0vprzzns83u47cd0hdjpemfd6zaxgxgter0vqfqfjepvh6egpwq4m02mx"] },
     { args: ["admin", "rm", "bob"] },
     { args: ["wire", "app/token", "--restart", "app"] },
+    { args: ["grant", "evil/password", "--host", "good"] },
+    { args: ["revoke", "evil/password", "--host", "good"] },
+    { args: ["template", "add", "app/cfg", "--host", "good", "--stdin"], input: "TOKEN={{ nixsec:app/token }}\n" },
+    { args: ["template", "rm", "app/cfg"] },
     { args: ["gen"] },
     { args: ["rm", "evil/new"] },
     { args: ["admin", "rotate", "--key-out", path.join(w.root, "admin2.key")] },
