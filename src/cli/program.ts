@@ -1,7 +1,9 @@
 // The command tree. Each action loads its module lazily, so `nixsec audit`
 // in a pre-commit hook does not pay for the crypto stack, and vice versa.
 import { Command, Option } from "commander";
+import { setPluginContext } from "../crypto/plugin-context.js";
 import type { Io } from "./io.js";
+import { cliPluginContext } from "./prompt.js";
 import { printError } from "./output.js";
 import { registerAuditCommands } from "./register-audit.js";
 import { registerRotateCommands } from "./register-rotate.js";
@@ -25,11 +27,19 @@ Environment:
 
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
+const PLUGIN_NOTES = `
+Plugins: a recipient age1NAME1… or an identity AGE-PLUGIN-NAME-1… runs
+age-plugin-NAME from PATH; its questions (PIN, touch) come to this terminal.
+NIXSEC_PLUGIN_TIMEOUT=SECONDS: how long a plugin may stay silent (default 60).
+`;
+
 export function examples(lines: string[]): string {
   return "\nExamples:\n" + lines.map((l) => "  " + l).join("\n") + "\n";
 }
 
 export function buildProgram(io: Io): Command {
+  // Any command may meet a plugin recipient or identity (store, age, sops).
+  setPluginContext(cliPluginContext(io));
   const program = new Command("nixsec")
     .description("Secrets for NixOS fleets: age-encrypted store, generated agenix/sops-nix wiring, leak audit, minimal rekey")
     .version(VERSION, "-V, --version")
@@ -45,7 +55,7 @@ export function buildProgram(io: Io): Command {
 
   const age = program
     .command("age")
-    .description("age file tools with SSH support (mirrors the age CLI)")
+    .description("age file tools with SSH and plugin support (mirrors the age CLI)")
     .addHelpText("after", examples([
       "nixsec age keygen -o ~/.config/nixsec/admin.key",
       "nixsec age encrypt -r \"$(cat /etc/ssh/ssh_host_ed25519_key.pub)\" -o x.age x.txt",
@@ -67,24 +77,28 @@ export function buildProgram(io: Io): Command {
     .argument("[input]", "file to encrypt (default: stdin)")
     .addOption(new Option("-r, --recipient <recipient>", "age1…, age1pq1…, or an \"ssh-ed25519 …\"/\"ssh-rsa …\" public key (repeatable)").argParser(collect))
     .addOption(new Option("-R, --recipients-file <file>", "file with one recipient per line, # comments (repeatable)").argParser(collect))
+    .addOption(new Option("-j, --plugin <name>", "encrypt to age-plugin-NAME's identity without data, as age -j does (repeatable)").argParser(collect))
     .option("-a, --armor", "write PEM-armored text")
     .option("-o, --output <file>", "write to FILE (atomically) instead of stdout")
     .addHelpText("after", examples([
       "nixsec age encrypt -r age1… -r \"ssh-ed25519 AAAA… root@host\" -o secret.age secret.txt",
       "printf %s \"$TOKEN\" | nixsec age encrypt -R recipients.txt -a > token.age",
-    ]))
+      "nixsec age encrypt -r age1yubikey1… -o backup.age backup.tar   # runs age-plugin-yubikey",
+    ]) + PLUGIN_NOTES)
     .action(async (input, opts) => (await import("./commands/age.js")).ageEncrypt(io, input, opts));
 
   age
     .command("decrypt")
     .description("decrypt IN (default stdin) with identities")
     .argument("[input]", "file to decrypt (default: stdin)")
-    .addOption(new Option("-i, --identity <file>", "age key file or SSH private key (repeatable)").argParser(collect))
+    .addOption(new Option("-i, --identity <file>", "age key file, SSH private key, or a plugin's identity file (repeatable)").argParser(collect))
+    .addOption(new Option("-j, --plugin <name>", "decrypt with age-plugin-NAME without an identity file, as age -j does (repeatable)").argParser(collect))
     .option("-o, --output <file>", "write the plaintext to FILE (mode 0600, atomically)")
     .addHelpText("after", examples([
       "nixsec age decrypt -i ~/.ssh/id_ed25519 secret.age",
       "nixsec age decrypt -i /etc/ssh/ssh_host_ed25519_key -o /run/secret secret.age",
-    ]))
+      "nixsec age decrypt -i yubikey-identity.txt secret.age   # AGE-PLUGIN-YUBIKEY-1…: asks for the PIN/touch",
+    ]) + PLUGIN_NOTES)
     .action(async (input, opts) => (await import("./commands/age.js")).ageDecrypt(io, input, opts));
 
   age
@@ -177,7 +191,7 @@ function registerStoreCommands(program: Command, io: Io): void {
     .description("create nixsec.yaml and secrets/ here, with a new or adopted admin key")
     .option("--dir <dir>", "repository root (default: current directory)")
     .option("--admin <name>", "admin name (default: $USER)")
-    .option("--admin-key <file>", "adopt an existing identity: an age key file or an SSH private key (e.g. ~/.ssh/id_ed25519)")
+    .option("--admin-key <file>", "adopt an existing identity: an age key file, an SSH private key (e.g. ~/.ssh/id_ed25519), or a plugin's identity stub (age-plugin-yubikey)")
     .option("--key-out <file>", "where to create the new admin key (default: ~/.config/nixsec/keys/REPO-NAME.key)")
     .option("--secrets-dir <dir>", "directory for encrypted files (default: secrets)")
     .addHelpText("after", examples(["nixsec init", "nixsec init --admin alice --admin-key ~/.ssh/id_ed25519"]))
@@ -187,7 +201,7 @@ function registerStoreCommands(program: Command, io: Io): void {
     const group = program.command(kind).description(kind === "admin" ? "people who can decrypt every secret" : "machines that decrypt their secrets with their SSH host key");
     const keyOpts = (c: Command) =>
       storeOptions(c)
-        .option("--key <key>", kind === "host" ? "the host's public key: \"ssh-ed25519 AAAA…\" (/etc/ssh/ssh_host_ed25519_key.pub)" : "the admin's public key: age1… or \"ssh-ed25519 AAAA…\"")
+        .option("--key <key>", kind === "host" ? "the host's public key: \"ssh-ed25519 AAAA…\" (/etc/ssh/ssh_host_ed25519_key.pub)" : "the admin's public key: age1…, a hardware key's age1tag1… / age1yubikey1…, or \"ssh-ed25519 AAAA…\"")
         .option("--key-file <file>", "read the public key from a .pub file")
         .option("--no-rekey", "only change the manifest; do not re-encrypt affected secrets");
     keyOpts(group.command("add").argument("<name>").description(`add a${kind === "admin" ? "n admin" : " host"}`))

@@ -5,6 +5,7 @@ import { openSync } from "node:fs";
 import { PassThrough } from "node:stream";
 import tty from "node:tty";
 import { InterruptedError, NixsecError } from "../errors.js";
+import type { PluginContext, PluginUi } from "../crypto/index.js";
 import type { Io } from "./io.js";
 
 interface Terminal {
@@ -131,5 +132,70 @@ export function keyPassphrases(io: Io): (name: string) => Promise<string> {
       asked.set(name, p);
     }
     return p;
+  };
+}
+
+/**
+ * The plugin UI (src/crypto/plugin-context.ts) on this terminal: messages on
+ * stderr, questions on the controlling terminal (masked for secrets). Without
+ * a terminal a question returns null, the plugin is told `fail`, and the
+ * error names the plugin and what it asked. Texts arrive sanitized.
+ */
+export function pluginUi(io: Io): PluginUi {
+  const who = (name: string) => `age-plugin-${name}`;
+  const ask = async <T>(run: (context: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; clearPromptOnDone: boolean }) => Promise<T>): Promise<T | null> => {
+    const term = openTerminal(io);
+    if (!term) return null;
+    try {
+      return await run({ input: term.input, output: term.output, clearPromptOnDone: false });
+    } catch (err) {
+      if (isExitPrompt(err)) throw new InterruptedError();
+      throw err;
+    } finally {
+      term.close();
+    }
+  };
+  return {
+    message(name, text) {
+      io.stderr.write(`nixsec: ${who(name)}: ${text}\n`);
+      return true;
+    },
+    async requestValue(name, prompt, secret) {
+      const { input, password } = await import("@inquirer/prompts");
+      const message = `${who(name)}: ${prompt}`;
+      return ask((ctx) => (secret ? password({ message, mask: "*" }, ctx) : input({ message }, ctx)));
+    },
+    async confirm(name, prompt, yes, no) {
+      const { select } = await import("@inquirer/prompts");
+      const choices = [{ name: yes, value: true }, ...(no === undefined ? [] : [{ name: no, value: false }])];
+      return ask((ctx) => select({ message: `${who(name)}: ${prompt}`, choices }, ctx));
+    },
+    waiting(name) {
+      io.stderr.write(`nixsec: waiting for ${who(name)} (touch your key if it blinks)\n`);
+    },
+  };
+}
+
+/** NIXSEC_PLUGIN_TIMEOUT (seconds a plugin may stay silent), checked. */
+function pluginTimeoutMs(io: Io): number | undefined {
+  const v = io.env.NIXSEC_PLUGIN_TIMEOUT;
+  if (v === undefined || v === "") return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new NixsecError(`NIXSEC_PLUGIN_TIMEOUT=${JSON.stringify(v)} is not a number of seconds`, { hint: "set it to e.g. 120, or unset it (default 60)" });
+  return Math.round(n * 1000);
+}
+
+/**
+ * How plugins run in this process: its environment (PATH), this terminal,
+ * the timeout (read when a plugin starts, so a bad value fails only a
+ * command that runs one).
+ */
+export function cliPluginContext(io: Io): PluginContext {
+  return {
+    env: io.env,
+    ui: pluginUi(io),
+    get timeoutMs() {
+      return pluginTimeoutMs(io);
+    },
   };
 }

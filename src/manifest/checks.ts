@@ -3,7 +3,7 @@
 // problem; each check therefore looks only at the parts that have the right
 // shape and leaves wrong shapes to the schema.
 import { type Issue, formatPath } from "./issues.js";
-import { parseRecipient } from "./keys.js";
+import { parseRecipient, recipientLabelIssues } from "./keys.js";
 import { principalNameProblem, relativeDirProblem, secretNameProblem } from "./names.js";
 import { defaultCredentialName, formatOptionPath, formatProblem, optionSegments, serviceName, templateKindProblem } from "./wire.js";
 import { wireEntrySchema } from "./wire-schema.js";
@@ -21,6 +21,7 @@ export function checkManifest(raw: unknown): Issue[] {
     ...checkPrincipals(raw.admins, admins, hosts),
     ...checkSecretNames(secrets ?? {}),
     ...checkSecretReferences(secrets ?? {}, admins ?? {}, hosts),
+    ...recipientLabelIssues(admins ?? {}, hosts ?? {}, secrets ?? {}),
     ...checkTemplates(templates ?? {}, secrets ?? {}, admins ?? {}, hosts),
     ...checkWiring(secrets ?? {}, templates ?? {}),
   ];

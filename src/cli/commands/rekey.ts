@@ -169,9 +169,12 @@ async function execute(x: Execution): Promise<RunResult> {
   }
 }
 
-function reportRun(io: Io, r: RunResult): void {
-  if (r.written.length) printInfo(io, `re-encrypted ${plural(r.written.length, "file")}${r.threads > 1 ? ` (${r.threads} threads)` : ""}; each was checked to decrypt before it replaced the old one`);
-  if (r.headerOnly.length) printWarning(io, `your identity does not read ${plural(r.headerOnly.length, "new file")} (${nameList(r.headerOnly, 5)}): only their headers could be checked`);
+function reportRun(io: Io, r: RunResult, identities: LoadedIdentity[]): void {
+  // A hardware key (a plugin) is asked once per run, to read; the new files are not decrypted again.
+  const pluginOnly = identities.length > 0 && identities.every((i) => i.kind === "plugin");
+  const checked = pluginOnly && r.headerOnly.length === r.written.length ? "each new header was checked (your key is a plugin: it is not asked again to read them back)" : "each was checked to decrypt before it replaced the old one";
+  if (r.written.length) printInfo(io, `re-encrypted ${plural(r.written.length, "file")}${r.threads > 1 ? ` (${r.threads} threads)` : ""}; ${checked}`);
+  if (r.headerOnly.length && !pluginOnly) printWarning(io, `your identity does not read ${plural(r.headerOnly.length, "new file")} (${nameList(r.headerOnly, 5)}): only their headers could be checked`);
   if (r.lockWritten) printInfo(io, "updated the lock file");
 }
 
@@ -206,7 +209,7 @@ async function rekeyWith(io: Io, opts: RekeyOptions, store: Store, jobs: number 
   const identities = plan.rekey.length ? await adminIdentities(io, store, opts) : [];
   await removeLeftovers(io, scan);
   const result = await execute({ io, store, scan, plan, identities, jobs, encryptor });
-  reportRun(io, result);
+  reportRun(io, result, identities);
   if (opts.json) io.stdout.write(JSON.stringify(planJson(store, plan, scan, { dryRun: false, written: result.written }), null, 2) + "\n");
   if (lost.length) {
     const who = [...new Set(lost.flatMap((i) => i.lost))];
@@ -256,7 +259,7 @@ export async function applyReaderChange(io: Io, before: Store, m: Manifest, opts
   printPlan(io, plan, scan);
   const identities = loaded ?? (plan.rekey.length ? await adminIdentities(io, before, opts) : []);
   const result = await execute({ io, store: after, scan, plan, identities, beforeWrite: async () => (await import("../../manifest/save.js")).saveManifest(m) });
-  reportRun(io, result);
+  reportRun(io, result, identities);
   await regenerate(io, after);
   return plan;
 }

@@ -78,7 +78,8 @@ export async function rotate(io: Io, names: string[], opts: RotateOptions): Prom
     }
     const result = await writeRotated(store, values, ids, new Date());
     printInfo(io, `rotated ${result.written.join(", ")}; each new file was checked to decrypt before it replaced the old one`);
-    if (result.headerOnly.length) printWarning(io, `your identity does not read ${result.headerOnly.join(", ")}: only their headers could be checked`);
+    const pluginOnly = ids.every((i) => i.kind === "plugin"); // a hardware key is not asked again to read its new files
+    if (result.headerOnly.length && !pluginOnly) printWarning(io, `your identity does not read ${result.headerOnly.join(", ")}: only their headers could be checked`);
   } finally {
     for (const v of fresh.values()) v.fill(0);
   }
