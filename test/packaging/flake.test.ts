@@ -68,7 +68,7 @@ function evaluate(): Summary {
       nixosConfigurations = attrNames outputs.nixosConfigurations;
     }`;
   // The registry reaches the package as npm's own setting does under --impure.
-  const env = { ...process.env, NPM_CONFIG_REGISTRY: TEST_REGISTRY };
+  const env: NodeJS.ProcessEnv = { ...process.env, NPM_CONFIG_REGISTRY: TEST_REGISTRY };
   delete env.npm_config_registry;
   return JSON.parse(execFileSync("nix-instantiate", ["--eval", "--strict", "--json", "--read-write-mode", "-E", expr], { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] }));
 }
