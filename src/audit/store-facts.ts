@@ -9,7 +9,7 @@ import { documentOf } from "../manifest/document.js";
 import { NixsecError } from "../errors.js";
 import { generatedFiles } from "../nixgen/gen.js";
 import { resolveIdentityPaths } from "../store/identity.js";
-import { openStore, secretFile, type Store } from "../store/store.js";
+import { formatsOf, formFile, openStore, type Store } from "../store/store.js";
 import { isBinary } from "./detect.js";
 import { envelopeOf } from "./encryption.js";
 import type { StoreFacts } from "./rule.js";
@@ -74,7 +74,9 @@ export async function gatherStoreFacts(input: StoreFactsInput): Promise<StoreFac
   const generatedDir = rel(input.root, path.join(store.root, store.manifest.data.settings.generatedDir)).replace(/\/*$/, "/");
 
   const lines = secretLines(store);
-  const secrets = Object.keys(store.manifest.data.secrets).sort().map((name) => ({ name, line: lines.get(name) ?? 1, file: rel(input.root, secretFile(store, name)) }));
+  // One entry per file: a secret read by agenix and sops-nix hosts has two.
+  const secrets = Object.keys(store.manifest.data.secrets).sort().flatMap((name) =>
+    formatsOf(store, name).map((f) => ({ name, line: lines.get(name) ?? 1, file: rel(input.root, formFile(store, name, f)) })));
 
   const td = new TextDecoder("utf-8", { fatal: false });
   const files: { path: string; envelope: string | null }[] = [];

@@ -216,7 +216,8 @@ function registerStoreCommands(program: Command, io: Io): void {
     .option("--admin-key <file>", "adopt an existing identity: an age key file, an SSH private key (e.g. ~/.ssh/id_ed25519), or a plugin's identity stub (age-plugin-yubikey)")
     .option("--key-out <file>", "where to create the new admin key (default: ~/.config/nixsec/keys/REPO-NAME.key)")
     .option("--secrets-dir <dir>", "directory for encrypted files (default: secrets)")
-    .addHelpText("after", examples(["nixsec init", "nixsec init --admin alice --admin-key ~/.ssh/id_ed25519"]))
+    .addOption(new Option("--backend <backend>", "the NixOS module that decrypts on the hosts (settings.backend; a host may name its own)").choices(["agenix", "sops-nix"]).default("agenix"))
+    .addHelpText("after", examples(["nixsec init", "nixsec init --backend sops-nix", "nixsec init --admin alice --admin-key ~/.ssh/id_ed25519"]))
     .action(async (opts) => (await import("./commands/init.js")).init(io, opts));
 
   for (const kind of ["admin", "host"] as const) {
@@ -226,8 +227,10 @@ function registerStoreCommands(program: Command, io: Io): void {
         .option("--key <key>", kind === "host" ? "the host's public key: \"ssh-ed25519 AAAA…\" (/etc/ssh/ssh_host_ed25519_key.pub)" : "the admin's public key: age1…, a hardware key's age1tag1… / age1yubikey1…, or \"ssh-ed25519 AAAA…\"")
         .option("--key-file <file>", "read the public key from a .pub file")
         .option("--no-rekey", "only change the manifest; do not re-encrypt affected secrets");
-    keyOpts(group.command("add").argument("<name>").description(`add a${kind === "admin" ? "n admin" : " host"}`))
-      .addHelpText("after", examples(kind === "host" ? ["nixsec host add hannibal --key-file hannibal.pub", "nixsec host add storage2 --key \"$(ssh-keyscan -t ed25519 storage2 | cut -d' ' -f2-)\""] : ["nixsec admin add bob --key age1…"]))
+    const add = keyOpts(group.command("add").argument("<name>").description(`add a${kind === "admin" ? "n admin" : " host"}`));
+    if (kind === "host") add.addOption(new Option("--backend <backend>", "the NixOS module that decrypts on this host (default: settings.backend)").choices(["agenix", "sops-nix"]));
+    add
+      .addHelpText("after", examples(kind === "host" ? ["nixsec host add hannibal --key-file hannibal.pub", "nixsec host add storage2 --backend sops-nix --key \"$(ssh-keyscan -t ed25519 storage2 | cut -d' ' -f2-)\""] : ["nixsec admin add bob --key age1…"]))
       .action(async (name, opts) => withWriteLock(io, opts, `${kind} add ${name}`, async () => (await import("./commands/principals.js")).principalAdd(io, kind, name, opts)));
     keyOpts(group.command("set-key").argument("<name>").description(`replace a${kind === "admin" ? "n admin's" : " host's"} key (a reinstalled host) and re-encrypt what it reads`))
       .addHelpText("after", examples([`nixsec ${kind} set-key ${kind === "host" ? "hannibal --key-file hannibal.pub" : "alice --key age1…"}`]))
@@ -237,6 +240,17 @@ function registerStoreCommands(program: Command, io: Io): void {
       .option("--no-rekey", "only change the manifest")
       .addHelpText("after", examples([`nixsec ${kind} rm ${kind === "host" ? "oldbox --force" : "bob"}`]))
       .action(async (name, opts) => withWriteLock(io, opts, `${kind} rm ${name}`, async () => (await import("./commands/principals.js")).principalRm(io, kind, name, opts)));
+    if (kind === "host") {
+      storeOptions(group.command("set-backend").argument("<name>").argument("<backend>", "agenix or sops-nix").description("move a host to another backend: its secrets get files in that backend's format (agenix: .age, sops-nix: .sops.bin)"))
+        .option("--no-rekey", "only change the manifest; `nixsec rekey` writes the files later")
+        .addHelpText("after", examples(["nixsec host set-backend storage2 sops-nix", "nixsec host set-backend storage2 agenix"]) + `
+The values stay; each secret the host reads gets a file in the new format,
+made from the value in its current file, and a file no host reads any more
+is removed. On the host, import the other backend's NixOS module (sops-nix:
+sops-nix.nixosModules.sops) and run \`nixsec gen\` before deploying.
+`)
+        .action(async (name, backend, opts) => withWriteLock(io, opts, `host set-backend ${name}`, async () => (await import("./commands/principals.js")).hostSetBackend(io, name, backend, opts)));
+    }
     if (kind === "admin") {
       keyOpts(group.command("rotate").argument("[name]", "the admin (default: the one whose key you decrypt with)").description("give an admin a new key (generated unless --key), re-encrypt every secret, retire the old key"))
         .option("--key-out <file>", "where to create the new key (default: ~/.config/nixsec/keys/REPO-NAME-DATE.key)")

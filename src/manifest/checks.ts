@@ -19,6 +19,7 @@ export function checkManifest(raw: unknown): Issue[] {
   return [
     ...checkSettings(raw.settings),
     ...checkPrincipals(raw.admins, admins, hosts),
+    ...checkBackendKeys(raw.settings, admins ?? {}, hosts ?? {}),
     ...checkSecretNames(secrets ?? {}),
     ...checkSecretReferences(secrets ?? {}, admins ?? {}, hosts),
     ...recipientLabelIssues(admins ?? {}, hosts ?? {}, secrets ?? {}),
@@ -129,6 +130,35 @@ function checkPrincipals(rawAdmins: unknown, admins: Raw | undefined, hosts: Raw
       } else {
         keyOwners.set(parsed.canonical, formatPath([group, name]));
       }
+    }
+  }
+  return issues;
+}
+
+/**
+ * Keys sops files cannot be encrypted to: sops-nix hosts decrypt with their
+ * ed25519 host key converted to age (ssh-to-age), and an RSA key has no such
+ * conversion, so an ssh-rsa host cannot be on sops-nix, and an ssh-rsa admin
+ * could not read the sops files of the repository.
+ */
+function checkBackendKeys(settings: unknown, admins: Raw, hosts: Raw): Issue[] {
+  const fallback = isRecord(settings) && settings.backend === "sops-nix" ? "sops-nix" : "agenix";
+  const isRsa = (entry: unknown) => isRecord(entry) && typeof entry.key === "string" && entry.key.trim().startsWith("ssh-rsa");
+  const backendOf = (entry: unknown) => (isRecord(entry) && typeof entry.backend === "string" ? entry.backend : fallback);
+  const issues: Issue[] = [];
+  const sopsHosts = Object.entries(hosts).filter(([, h]) => backendOf(h) === "sops-nix").map(([n]) => n);
+  for (const name of sopsHosts) {
+    if (isRsa(hosts[name])) {
+      issues.push({
+        path: ["hosts", name, "key"],
+        message: "an ssh-rsa key cannot read sops files (sops-nix decrypts with the host's ed25519 key converted to age, and RSA keys have no such conversion); give its ssh-ed25519 host key, or keep it on agenix (backend: agenix)",
+      });
+    }
+  }
+  if (sopsHosts.length > 0 || fallback === "sops-nix") {
+    const why = sopsHosts.length > 0 ? `host ${sopsHosts[0]} is on sops-nix` : "settings.backend is sops-nix";
+    for (const [name, a] of Object.entries(admins)) {
+      if (isRsa(a)) issues.push({ path: ["admins", name, "key"], message: `an ssh-rsa key cannot read sops files (no ssh-to-age conversion for RSA), and ${why}; give this admin an age key (nixsec age keygen) or an ssh-ed25519 key` });
     }
   }
   return issues;

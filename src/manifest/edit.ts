@@ -37,8 +37,18 @@ export function removeAdmin(m: Manifest, name: string): Manifest {
   return edit(m, (doc) => doc.deleteIn(["admins", name]));
 }
 
-export function addHost(m: Manifest, name: string, key: string): Manifest {
-  return addPrincipal(m, "hosts", name, key);
+/** Adds a host; with `backend`, one that decrypts with another module than settings.backend. */
+export function addHost(m: Manifest, name: string, key: string, backend?: "agenix" | "sops-nix"): Manifest {
+  return addPrincipal(m, "hosts", name, key, backend && backend !== m.data.settings.backend ? { backend } : {});
+}
+
+/** Moves a host to a backend: its own `backend` field, or none when that is settings.backend. */
+export function setHostBackend(m: Manifest, name: string, backend: "agenix" | "sops-nix"): Manifest {
+  requireEntry(m, "hosts", name);
+  return edit(m, (doc) => {
+    if (backend === m.data.settings.backend) doc.deleteIn(["hosts", name, "backend"]);
+    else put(doc, ["hosts", name, "backend"], backend);
+  });
 }
 
 export function setHostKey(m: Manifest, name: string, key: string): Manifest {
@@ -115,14 +125,14 @@ export function removeSecret(m: Manifest, name: string): Manifest {
   return edit(m, (doc) => doc.deleteIn(["secrets", name]));
 }
 
-function addPrincipal(m: Manifest, group: Group, name: string, key: string): Manifest {
+function addPrincipal(m: Manifest, group: Group, name: string, key: string, more: Record<string, string> = {}): Manifest {
   const kind = group === "admins" ? "admin" : "host";
   if (Object.hasOwn(m.data[group], name)) {
     throw new NixsecError(`${kind} ${JSON.stringify(name)} already exists`, {
       hint: `choose another name, or change the existing ${kind}'s key instead`,
     });
   }
-  return edit(m, (doc) => put(doc, [group, name], { key }));
+  return edit(m, (doc) => put(doc, [group, name], { key, ...more }));
 }
 
 function setPrincipalKey(m: Manifest, group: Group, name: string, key: string): Manifest {

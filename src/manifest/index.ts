@@ -16,6 +16,7 @@ export {
   removeHost,
   removeSecret,
   setAdminKey,
+  setHostBackend,
   setHostKey,
 } from "./edit.js";
 export { renderManifest, saveManifest } from "./save.js";

@@ -42,10 +42,15 @@ const admin = z
   })
   .describe("One admin. Give each device of a person its own entry (alice-laptop, alice-yubikey).");
 
+const backendSchema = z.enum(["agenix", "sops-nix"]);
+
 const host = z
   .strictObject({
     key: recipient.describe(
       "The host's public key, usually its /etc/ssh/ssh_host_ed25519_key.pub line; an age1… recipient also works.",
+    ),
+    backend: backendSchema.optional().describe(
+      "The NixOS module that decrypts on this host, when not settings.backend. A secret read by hosts of both backends is stored in both formats.",
     ),
   })
   .describe("One machine, named as in nixosConfigurations.");
@@ -113,7 +118,7 @@ export const secretSchema = z
     wire: z.array(wireEntrySchema).default([])
       .describe("Where the secret is used on its hosts: NixOS options, systemd credentials, EnvironmentFile, samba, user passwords. `nixsec gen` turns it into Nix."),
   })
-  .describe("One secret, stored encrypted as <secretsDir>/<name>.age.");
+  .describe("One secret, stored encrypted as <secretsDir>/<name>.age for agenix hosts and <secretsDir>/<name>.sops.bin for sops-nix hosts.");
 
 export const templateSchema = z
   .strictObject({
@@ -139,7 +144,7 @@ export const templateSchema = z
 export const settingsSchema = z
   .strictObject({
     secretsDir: relativeDir.default("secrets").describe("Directory of the encrypted files, relative to the manifest."),
-    backend: z.enum(["agenix", "sops-nix"]).default("agenix").describe("The NixOS module that decrypts on the hosts."),
+    backend: backendSchema.default("agenix").describe("The NixOS module that decrypts on the hosts (agenix: <name>.age files; sops-nix: <name>.sops.bin files), unless a host names its own; also the format of secrets only admins read."),
     generatedDir: relativeDir.default("nixsec").describe("Where `nixsec gen` writes Nix files, relative to the manifest."),
   })
   .describe("Project-wide settings; every field has a default.");

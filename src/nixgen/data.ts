@@ -2,10 +2,13 @@
 // the secrets it decrypts, the templates it renders and the consumers (wires)
 // it has. Data only; modules/ decides what it means.
 //
-// Data contract, version 2 (keep in sync with modules/lib.nix, header comment):
-//   { version = 2; backend = "agenix" | "sops-nix";
+// Data contract, version 3 (keep in sync with modules/lib.nix, header comment):
+//   { version = 3; backend = "agenix" | "sops-nix";       (the repository's default)
 //     hosts.<host> = {
+//       backend = "agenix" | "sops-nix";                  (the module this host decrypts with)
 //       secrets.<name>   = { file; owner; group (or null); mode; format; valueId; };
+//                          (file: the secret's file in this host's backend's format,
+//                           <name>.age or <name>.sops.bin, sops' binary format)
 //       templates.<name> = { owner; group (or null); mode; parts = [ { text = "…"; } { secret = "name"; } … ]; };
 //       wires = [ wire … ];
 //     }; }
@@ -23,12 +26,11 @@ import path from "node:path";
 import { NixsecError } from "../errors.js";
 import { defaultCredentialName, optionSegments, serviceName, type WireEntry } from "../manifest/read.js";
 import { readLock, resolveLock, valueIdOf } from "../store/lock.js";
-import type { Store } from "../store/store.js";
-import { secretFile } from "../store/store.js";
+import { formatsOf, formFile, hostBackend, type Store } from "../store/store.js";
 import { nixPath, type NixValue } from "./emit.js";
 import { resolveTemplate } from "./template.js";
 
-export const DATA_VERSION = 2;
+export const DATA_VERSION = 3;
 
 /** A source of a wire: a secret or a template, by name. */
 export type WireSource = { secret: string } | { template: string };
@@ -70,31 +72,37 @@ export function fileHashId(bytes: Uint8Array): string {
   return "sha256-" + createHash("sha256").update(bytes).digest("base64");
 }
 
-type HostData = { secrets: Record<string, NixValue>; templates: Record<string, NixValue>; wires: NixValue[] };
+type HostData = { backend: string; secrets: Record<string, NixValue>; templates: Record<string, NixValue>; wires: NixValue[] };
 
 /** The data for every host (hosts with nothing get empty sets), paths relative to `outDir`. */
 export function buildData(store: Store, outDir: string): NixValue {
   const { data } = store.manifest;
   const lock = resolveLock(store, readLock(store));
   const hosts: Record<string, HostData> = {};
-  for (const host of Object.keys(data.hosts)) hosts[host] = { secrets: {}, templates: {}, wires: [] };
+  for (const host of Object.keys(data.hosts)) hosts[host] = { backend: hostBackend(store, host), secrets: {}, templates: {}, wires: [] };
   for (const [name, s] of Object.entries(data.secrets)) {
-    const file = secretFile(store, name);
-    // Through the store's tree: a link, FIFO or device there is an error, never read (issue 12).
-    const bytes = store.tree.readFile(file);
-    if (!bytes) {
-      throw new NixsecError(`secret ${name} has no file (${path.relative(store.root, file)})`, { hint: `set its value with \`nixsec add ${name} --force\` or remove it with \`nixsec rm ${name}\`` });
+    // One entry per file: each host gets the file of its backend's format.
+    const entries = new Map<string, NixValue>();
+    for (const format of formatsOf(store, name)) {
+      const file = formFile(store, name, format);
+      // Through the store's tree: a link, FIFO or device there is an error, never read (issue 12).
+      const bytes = store.tree.readFile(file);
+      if (!bytes) {
+        throw new NixsecError(`secret ${name} has no ${format.noun} (${path.relative(store.root, file)})`, {
+          hint: [`run \`nixsec rekey\` (it writes a file in a new format from the value in the other), or set its value with \`nixsec add ${name} --force\``, `or remove it with \`nixsec rm ${name}\``],
+        });
+      }
+      const sha = createHash("sha256").update(bytes).digest("hex");
+      entries.set(format.backend, {
+        file: nixPath(path.relative(outDir, file).split(path.sep).join("/")),
+        owner: s.owner,
+        group: s.group ?? null,
+        mode: s.mode,
+        format: s.format,
+        valueId: valueIdOf(lock, name, format.id, sha) ?? fileHashId(bytes),
+      });
     }
-    const sha = createHash("sha256").update(bytes).digest("hex");
-    const entry: NixValue = {
-      file: nixPath(path.relative(outDir, file).split(path.sep).join("/")),
-      owner: s.owner,
-      group: s.group ?? null,
-      mode: s.mode,
-      format: s.format,
-      valueId: valueIdOf(lock, name, sha) ?? fileHashId(bytes),
-    };
-    for (const host of s.hosts) hosts[host]!.secrets[name] = entry;
+    for (const host of s.hosts) hosts[host]!.secrets[name] = entries.get(hostBackend(store, host))!;
     addWires(hosts, { secret: name }, name, s.wire, s.hosts);
   }
   for (const [name, t] of Object.entries(data.templates)) {

@@ -3,7 +3,7 @@
 // tries identities against each entry's ciphertext; the recipient string is
 // only a hint for which to try first (X25519 stanzas are anonymous).
 import { randomBytes } from "node:crypto";
-import { AgeError, decryptBytes, encryptBytes, type LoadedIdentity, type ParsedRecipient } from "../crypto/index.js";
+import { AgeError, decryptBytes, encryptBytes, localIdentities, preloadFileKeys, type LoadedIdentity, type ParsedRecipient } from "../crypto/index.js";
 import { SopsError } from "./errors.js";
 import { keyGroupsError, type AgeEntry, type SopsMetadata } from "./metadata.js";
 
@@ -79,4 +79,28 @@ export async function unwrapDataKey(md: SopsMetadata, identities: LoadedIdentity
   ];
   if (damaged > 0) hints.push(`${damaged} age entr${damaged === 1 ? "y is" : "ies are"} not valid age files (damaged metadata?)`);
   throw new SopsError("no-match", `${file}: none of the given identities opens the file (${entries.length} age recipient${entries.length === 1 ? "" : "s"})`, { hint: hints });
+}
+
+/**
+ * Prepares opening many files' data keys (unwrapDataKey each, afterwards):
+ * the age entries that only a plugin identity can open go to the plugins in
+ * one session, so a hardware key asks once for all the files, not once per
+ * entry. A file an identity without plugin opens (by the entry naming its
+ * recipient) sends nothing; of the others, the entries naming a plugin
+ * identity's recipient are sent, or all of them when none does.
+ */
+export async function preloadDataKeys(files: SopsMetadata[], identities: LoadedIdentity[]): Promise<void> {
+  const local = localIdentities(identities);
+  if (local.length === identities.length) return;
+  const nativeRecipients = new Set(withSshToAge(local).flatMap((i) => (i.recipient ? [i.recipient] : [])));
+  const pluginRecipients = new Set(identities.flatMap((i) => (!local.includes(i) && i.recipient ? [i.recipient] : [])));
+  const entries: Uint8Array[] = [];
+  for (const md of files) {
+    if (md.keyGroups.length !== 1) continue; // refused when it is opened
+    const age = md.keyGroups[0]!.age;
+    if (age.some((e) => nativeRecipients.has(e.recipient))) continue;
+    const mine = age.filter((e) => pluginRecipients.has(e.recipient));
+    for (const e of mine.length ? mine : age) entries.push(Buffer.from(e.enc, "utf8"));
+  }
+  await preloadFileKeys(entries, identities);
 }

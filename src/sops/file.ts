@@ -9,7 +9,7 @@ import { SopsError } from "./errors.js";
 import { unwrapDataKey, newDataKey, wrapDataKey } from "./datakey.js";
 import { formatLastModified } from "./gotime.js";
 import { encryptMac, verifyMac } from "./mac.js";
-import { newMetadata, readMetadata, withAgeEntries, withMac, type SopsMetadata } from "./metadata.js";
+import { newMetadata, readMetadata, withAgeEntries, withMac, type AgeEntry, type SopsMetadata } from "./metadata.js";
 import { normalizeRules, type EncryptionRules } from "./rules.js";
 import { emitEncrypted, formatForPath, loadEncrypted, type EncryptedDocument, type Layout, type SopsFormat } from "./stores.js";
 import type { Branch } from "./tree.js";
@@ -81,6 +81,17 @@ export interface EncryptOptions extends FileOptions {
   layout?: Layout;
   /** The clock, for `lastmodified` (tests fix it). */
   now?: Date;
+  /**
+   * A new data key already wrapped to the recipients (the store wraps in
+   * worker threads, through the age layer only); `recipients` is then unused.
+   */
+  wrapped?: WrappedKey;
+}
+
+/** A data key and its age entries, as sops stores them (datakey.ts wrapDataKey). */
+export interface WrappedKey {
+  dataKey: Uint8Array;
+  age: AgeEntry[];
 }
 
 function seal(document: EncryptedDocument, dataKey: Uint8Array, file: string): Uint8Array {
@@ -93,10 +104,11 @@ function seal(document: EncryptedDocument, dataKey: Uint8Array, file: string): U
 /** A new sops file: a fresh data key wrapped to each recipient, values encrypted, MAC computed. */
 export async function encryptSops(branches: Branch[], recipients: ParsedRecipient[], o: EncryptOptions): Promise<Uint8Array> {
   const format = formatOf(o);
-  if (recipients.length === 0) throw new SopsError("format", `${o.file}: no recipients to encrypt to`, { hint: "give at least one age recipient" });
+  if (!o.wrapped && recipients.length === 0) throw new SopsError("format", `${o.file}: no recipients to encrypt to`, { hint: "give at least one age recipient" });
+  if (o.wrapped?.age.length === 0) throw new SopsError("format", `${o.file}: no recipients to encrypt to`, { hint: "give at least one age recipient" });
   const rules = normalizeRules(o.rules ?? {}, o.file);
-  const dataKey = newDataKey();
-  const age = await wrapDataKey(dataKey, recipients);
+  const dataKey = o.wrapped?.dataKey ?? newDataKey();
+  const age = o.wrapped?.age ?? (await wrapDataKey(dataKey, recipients));
   const enc = encryptBranches(branches, dataKey, rules, { binary: format === "binary" });
   const lastModified = formatLastModified(o.now ?? new Date());
   const metadata = newMetadata({ age, lastModified, mac: encryptMac(enc.mac, dataKey, lastModified, o.file), rules });
@@ -125,7 +137,16 @@ export function reencryptSops(previous: DecryptedSops, branches: Branch[], o: { 
 export async function rewrapSops(bytes: Uint8Array, identities: LoadedIdentity[], recipients: ParsedRecipient[], o: FileOptions): Promise<Uint8Array> {
   const d = await decryptSops(bytes, identities, o);
   if (recipients.length === 0) throw new SopsError("format", `${o.file}: no recipients to re-wrap to`, { hint: "a sops file needs at least one reader" });
-  const age = await wrapDataKey(d.secret.dataKey, recipients);
+  return rewrapOpened(d, await wrapDataKey(d.secret.dataKey, recipients), o);
+}
+
+/**
+ * A decrypted file (MAC verified) with its data key's age entries replaced
+ * by `age`, which wrap the same key (wrapped elsewhere: the store wraps in
+ * worker threads). Only the age entries change.
+ */
+export function rewrapOpened(d: DecryptedSops, age: AgeEntry[], o: { file: string }): Uint8Array {
+  if (age.length === 0) throw new SopsError("format", `${o.file}: no recipients to re-wrap to`, { hint: "a sops file needs at least one reader" });
   const metadata = withAgeEntries(d.document.metadata, age, o.file);
   return seal({ ...d.document, metadata }, d.secret.dataKey, o.file);
 }

@@ -13,13 +13,15 @@ export {
   encryptSops,
   inspectSops,
   reencryptSops,
+  rewrapOpened,
   rewrapSops,
   sopsRecipients,
   type DecryptedSops,
   type EncryptOptions,
   type FileOptions,
   type SopsInfo,
+  type WrappedKey,
 } from "./file.js";
-export { SECRET_FORMAT, decryptSecretFile, encryptSecretFile, replaceSecretValue } from "./secret.js";
-export { withSshToAge } from "./datakey.js";
+export { SECRET_FORMAT, decryptSecretFile, encryptSecretFile, openSecretFile, replaceSecretValue } from "./secret.js";
+export { DATA_KEY_SIZE, newDataKey, preloadDataKeys, withSshToAge } from "./datakey.js";
 export { creationRuleFor, findSopsConfig, type CreationRule } from "./config.js";

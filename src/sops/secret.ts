@@ -17,7 +17,7 @@
 // unencrypted) and decrypts to zero bytes.
 import type { LoadedIdentity, ParsedRecipient } from "../crypto/index.js";
 import { SopsError } from "./errors.js";
-import { decryptSops, encryptSops, reencryptSops, type DecryptedSops } from "./file.js";
+import { decryptSops, encryptSops, reencryptSops, type DecryptedSops, type WrappedKey } from "./file.js";
 import { Branch } from "./tree.js";
 
 export const SECRET_FORMAT = "binary" as const;
@@ -31,14 +31,23 @@ const valueOf = (d: DecryptedSops, file: string): Uint8Array => {
   });
 };
 
-/** A new sops file holding `value`, readable by `recipients`. */
-export async function encryptSecretFile(value: Uint8Array, recipients: ParsedRecipient[], o: { file: string; now?: Date }): Promise<Uint8Array> {
-  return encryptSops([new Branch([{ key: "data", value }])], recipients, { file: o.file, format: SECRET_FORMAT, now: o.now });
+/**
+ * A new sops file holding `value` under a new data key, readable by
+ * `recipients` (or by the entries of `wrapped`, a new key wrapped elsewhere).
+ */
+export async function encryptSecretFile(value: Uint8Array, recipients: ParsedRecipient[], o: { file: string; now?: Date; wrapped?: WrappedKey }): Promise<Uint8Array> {
+  return encryptSops([new Branch([{ key: "data", value }])], recipients, { file: o.file, format: SECRET_FORMAT, now: o.now, wrapped: o.wrapped });
 }
 
 /** The value of a one-secret sops file (MAC verified). */
 export async function decryptSecretFile(bytes: Uint8Array, identities: LoadedIdentity[], file: string): Promise<Uint8Array> {
-  return valueOf(await decryptSops(bytes, identities, { file, format: SECRET_FORMAT }), file);
+  return (await openSecretFile(bytes, identities, file)).value;
+}
+
+/** A one-secret sops file opened (MAC verified): its value, and the file for a re-wrap (rewrapOpened). */
+export async function openSecretFile(bytes: Uint8Array, identities: LoadedIdentity[], file: string): Promise<{ value: Uint8Array; opened: DecryptedSops }> {
+  const opened = await decryptSops(bytes, identities, { file, format: SECRET_FORMAT });
+  return { value: valueOf(opened, file), opened };
 }
 
 /** A new value in an existing one-secret file: same data key and recipients, so the diff is the value, lastmodified and mac. */

@@ -1,20 +1,28 @@
-// The lock file, `<secretsDir>/nixsec.lock`: for each secret, the recipient
-// set its file was last encrypted to, the SHA-256 of that file, and when its
-// value last changed. The manifest says who *should* read a secret; the lock
-// says who *can*, which the age header alone cannot tell, because X25519
-// stanzas are anonymous (research/crypto.md §9.3). Rekey compares the two.
+// The lock file, `<secretsDir>/nixsec.lock`: for each file of each secret,
+// the recipient set it was last encrypted to, its SHA-256, and when the
+// secret's value last changed. The manifest says who *should* read a secret;
+// the lock says who *can*, which an age header alone cannot tell, because
+// X25519 stanzas are anonymous (research/crypto.md §9.3). Rekey compares the
+// two. A secret stored for both backends has two entries, one per file,
+// with the same value date and value id.
 //
 // Format (JSON Lines, so that git merges it line by line):
 //
 //   {"nixsec-lock":1,"about":"…"}
 //   {"secret":"samba/alice","sha256":"<hex of the .age file>","valueChanged":"2026-11-22T10:00:00Z",
 //    "valueId":"<16 random base64url characters>",
-//    "admins":{"alice":"age1…"},"hosts":{"storage2":"ssh-ed25519 SHA256:…"}}      (one line)
+//    "admins":{"alice":"age1…"},"hosts":{"hannibal":"ssh-ed25519 SHA256:…"}}      (one line)
+//   {"secret":"samba/alice","format":"sops","sha256":"<hex of the .sops.bin file>",…,
+//    "hosts":{"storage2":"age1…"}}
 //
-// - one line per secret, sorted by name; keys in a fixed order; readers sorted
-//   by name. A reader is named by its key id: an X25519 key as its `age1…`
-//   string, an SSH key as its type and `ssh-keygen -l` fingerprint (the age
-//   stanza tag is the first 4 bytes of that hash, so headers can be checked).
+// - one line per file, sorted by secret name (the age file first); keys in a
+//   fixed order; readers sorted by name. `format` is absent for age files
+//   (locks from before sops files read as they did). A reader is named by
+//   its key id in that file's format (format.ts keyId): in an age file an
+//   X25519 key as its `age1…` string, an SSH key as its type and
+//   `ssh-keygen -l` fingerprint (the age stanza tag is the first 4 bytes of
+//   that hash, so headers can be checked); in a sops file the age recipient
+//   the data key is wrapped to (an ssh-ed25519 key converted, ssh-to-age).
 // - `sha256` ties the entry to one exact file: when the file on disk differs
 //   (a crash between writing it and the lock, a merge, another tool), the
 //   entry is not trusted and the file is rekeyed.
@@ -34,8 +42,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import path from "node:path";
 import { NixsecError } from "../errors.js";
-import { parseSshPublicKeyLine } from "../crypto/index.js";
-import { readersOf, secretFile, type Store } from "./store.js";
+import type { FormatId, SecretFormat } from "./format.js";
+import { FORMATS, formFile, readersOf, type Store } from "./store.js";
+export { keyIdOf, stanzaOfKeyId } from "./key-ids.js";
 
 export const LOCK_FILE = "nixsec.lock";
 export const LOCK_VERSION = 1;
@@ -49,7 +58,9 @@ export interface ReaderKeys {
 
 export interface LockEntry extends ReaderKeys {
   secret: string;
-  /** Lower-case hex SHA-256 of the .age file as written. */
+  /** The file's format; absent: age. */
+  format?: Exclude<FormatId, "age">;
+  /** Lower-case hex SHA-256 of the file as written. */
   sha256: string;
   /** ISO 8601 (UTC, seconds) time the value was last set; undefined when unknown. */
   valueChanged?: string;
@@ -58,7 +69,7 @@ export interface LockEntry extends ReaderKeys {
 }
 
 export interface LockRead {
-  /** Every entry found per secret (several only after a merge). */
+  /** Every entry found per file, by lockKey (several only after a merge). */
   candidates: Map<string, LockEntry[]>;
   /** Lines that could not be used, for warnings; never fatal. */
   problems: string[];
@@ -74,44 +85,38 @@ export function sha256Hex(data: Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-const keyIds = new Map<string, string>();
-
-/**
- * The key id of a manifest key: `age1…` as written (lower case, no comment),
- * or `ssh-ed25519 SHA256:…` / `ssh-rsa SHA256:…` (comments never count).
- */
-export function keyIdOf(key: string): string {
-  let id = keyIds.get(key);
-  if (id === undefined) {
-    const s = key.trim();
-    if (s.startsWith("ssh-")) {
-      const k = parseSshPublicKeyLine(s);
-      id = `${k.type} ${k.fingerprint}`;
-    } else {
-      id = s.split(/\s+/)[0]!.toLowerCase();
-    }
-    keyIds.set(key, id);
-  }
-  return id;
+/** A reader set's key ids, sorted: what a file written for it can be compared by. */
+export function idsOf(r: ReaderKeys): string[] {
+  return [...Object.values(r.admins), ...Object.values(r.hosts)].sort();
 }
 
-const stanzas = new Map<string, string | null>();
-
-/** The age stanza ("ssh-ed25519 TAG") an SSH key id stands for, or null for X25519 keys. */
-export function stanzaOfKeyId(id: string): string | null {
-  let s = stanzas.get(id);
-  if (s === undefined) {
-    const m = /^(ssh-ed25519|ssh-rsa) SHA256:([A-Za-z0-9+/]{43})$/.exec(id);
-    s = m ? `${m[1]} ${Buffer.from(m[2]!, "base64").subarray(0, 4).toString("base64").replace(/=+$/, "")}` : null;
-    stanzas.set(id, s);
-  }
-  return s;
+/** How the lock names a file: the secret's name, and for other formats than age its format (names cannot hold ":"). */
+export function lockKey(secret: string, format: FormatId): string {
+  return format === "age" ? secret : `${secret}:${format}`;
 }
 
-/** Who the manifest says reads `name`, as key ids. */
-export function desiredReaders(store: Store, name: string): ReaderKeys {
+export function entryKey(e: LockEntry): string {
+  return lockKey(e.secret, e.format ?? "age");
+}
+
+/** The entry's format. */
+export function entryFormat(e: LockEntry): SecretFormat {
+  return FORMATS.find((f) => f.id === (e.format ?? "age"))!;
+}
+
+/** Who the manifest says reads `name`'s file in `format`, as that format's key ids. */
+export function desiredReaders(store: Store, name: string, format: SecretFormat): ReaderKeys {
   const out: ReaderKeys = { admins: {}, hosts: {} };
-  for (const r of readersOf(store, name)) (r.kind === "admin" ? out.admins : out.hosts)[r.name] = keyIdOf(r.key);
+  for (const r of readersOf(store, name, format)) {
+    let id: string;
+    try {
+      id = format.keyId(r.key);
+    } catch (err) {
+      if (!(err instanceof NixsecError)) throw err;
+      throw new NixsecError(`${store.manifest.path}: ${r.kind}s.${r.name}.key: ${err.message}`, { hint: err.hints });
+    }
+    (r.kind === "admin" ? out.admins : out.hosts)[r.name] = id;
+  }
   return out;
 }
 
@@ -121,6 +126,7 @@ function isReaderMap(v: unknown): v is Record<string, string> {
 
 function entryProblem(o: Record<string, unknown>): string | undefined {
   if (typeof o.secret !== "string" || o.secret === "") return "no secret name";
+  if (o.format !== undefined && !FORMATS.some((f) => f.id === o.format && f.id !== "age")) return "format is not one this nixsec writes";
   if (typeof o.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(o.sha256)) return "sha256 is not 64 hex digits";
   if (o.valueChanged !== undefined && (typeof o.valueChanged !== "string" || Number.isNaN(Date.parse(o.valueChanged)))) return "valueChanged is not a date";
   if (o.valueId !== undefined && (typeof o.valueId !== "string" || !VALUE_ID.test(o.valueId))) return "valueId is not an id";
@@ -183,11 +189,13 @@ export function parseLock(text: string, file: string): LockRead {
       return;
     }
     const entry: LockEntry = { secret: rec.secret as string, sha256: rec.sha256 as string, admins: rec.admins as Record<string, string>, hosts: rec.hosts as Record<string, string> };
+    if (rec.format !== undefined) entry.format = rec.format as LockEntry["format"];
     if (rec.valueChanged !== undefined) entry.valueChanged = rec.valueChanged as string;
     if (rec.valueId !== undefined) entry.valueId = rec.valueId as string;
-    const list = candidates.get(entry.secret) ?? [];
+    const key = entryKey(entry);
+    const list = candidates.get(key) ?? [];
     list.push(entry);
-    candidates.set(entry.secret, list);
+    candidates.set(key, list);
   });
   if (!sawHeader && candidates.size > 0) problems.push(`${file}: no header line; read anyway`);
   return { candidates, problems, text };
@@ -219,7 +227,9 @@ const rendered = new WeakMap<LockEntry, string>();
 export function renderEntry(e: LockEntry): string {
   const cached = rendered.get(e);
   if (cached !== undefined) return cached;
-  const o: Record<string, unknown> = { secret: e.secret, sha256: e.sha256 };
+  const o: Record<string, unknown> = { secret: e.secret };
+  if (e.format !== undefined) o.format = e.format;
+  o.sha256 = e.sha256;
   if (e.valueChanged !== undefined) o.valueChanged = e.valueChanged;
   if (e.valueId !== undefined) o.valueId = e.valueId;
   o.admins = sortedMap(e.admins);
@@ -229,9 +239,10 @@ export function renderEntry(e: LockEntry): string {
   return line;
 }
 
-/** Deterministic text: the header, then one line per secret in code-unit order. */
+/** Deterministic text: the header, then one line per file, by secret name in code-unit order, age first. */
 export function renderLock(entries: Iterable<LockEntry>): string {
-  const sorted = [...entries].sort((a, b) => (a.secret < b.secret ? -1 : a.secret > b.secret ? 1 : 0));
+  const order = (e: LockEntry) => FORMATS.findIndex((f) => f.id === (e.format ?? "age"));
+  const sorted = [...entries].sort((a, b) => (a.secret < b.secret ? -1 : a.secret > b.secret ? 1 : order(a) - order(b)));
   return [JSON.stringify({ "nixsec-lock": LOCK_VERSION, about: ABOUT }), ...sorted.map(renderEntry)].join("\n") + "\n";
 }
 
@@ -251,17 +262,17 @@ export async function writeLock(store: Store, entries: Iterable<LockEntry>, prev
   return true;
 }
 
-function fileSha(store: Store, name: string): string | undefined {
-  const bytes = store.tree.readFile(secretFile(store, name));
+function fileSha(store: Store, e: LockEntry): string | undefined {
+  const bytes = store.tree.readFile(formFile(store, e.secret, entryFormat(e)));
   return bytes && sha256Hex(bytes);
 }
 
-/** One entry per secret of the lock as read, duplicates resolved against the files. */
+/** One entry per file (by lockKey) of the lock as read, duplicates resolved against the files. */
 export function resolveLock(store: Store, read: LockRead): Map<string, LockEntry> {
   const out = new Map<string, LockEntry>();
-  for (const [name, list] of read.candidates) {
-    const e = pickEntry(list, list.length > 1 ? fileSha(store, name) : undefined);
-    if (e) out.set(name, e);
+  for (const [key, list] of read.candidates) {
+    const e = pickEntry(list, list.length > 1 ? fileSha(store, list[0]!) : undefined);
+    if (e) out.set(key, e);
   }
   return out;
 }
@@ -271,37 +282,24 @@ export function isoSeconds(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-/**
- * Records that nixsec just wrote `name`'s file for its current readers; with
- * `valueChanged`, that its value changed then (a new value id). Without it
- * the value id is kept when the old entry described the file written over
- * (`previousSha256`), else drawn anew. Call after the file write.
- */
-export async function recordWrite(store: Store, name: string, opts: { valueChanged?: Date; previousSha256?: string } = {}): Promise<void> {
-  const read = readLock(store);
-  const entries = resolveLock(store, read);
-  const sha = fileSha(store, name);
-  if (sha === undefined) return;
-  const old = entries.get(name);
-  const entry: LockEntry = { secret: name, sha256: sha, ...desiredReaders(store, name) };
-  const changed = opts.valueChanged ? isoSeconds(opts.valueChanged) : old?.valueChanged;
-  if (changed !== undefined) entry.valueChanged = changed;
-  entry.valueId = opts.valueChanged ? newValueId() : carriedValueId(old, old !== undefined && old.sha256 === opts.previousSha256);
-  entries.set(name, entry);
-  await writeLock(store, entries.values(), read.text);
-}
-
-/** The value id the lock records for `name`'s file as it is on disk, if it describes that file. */
-export function valueIdOf(entries: Map<string, LockEntry>, name: string, fileSha256: string): string | undefined {
-  const e = entries.get(name);
+/** The value id the lock records for `name`'s file in `format` as it is on disk, if it describes that file. */
+export function valueIdOf(entries: Map<string, LockEntry>, name: string, format: FormatId, fileSha256: string): string | undefined {
+  const e = entries.get(lockKey(name, format));
   return e && e.sha256 === fileSha256 ? e.valueId : undefined;
 }
 
-/** Drops a removed secret from the lock. */
+/** When the value of `name` last changed, by the lock (the oldest of its files' entries); undefined when unknown. */
+export function valueChangedOf(entries: Map<string, LockEntry>, name: string): string | undefined {
+  const dates = FORMATS.flatMap((f) => entries.get(lockKey(name, f.id))?.valueChanged ?? []);
+  return dates.sort()[0];
+}
+
+/** Drops a removed secret (all its files) from the lock. */
 export async function recordRemoval(store: Store, name: string): Promise<void> {
   const read = readLock(store);
-  if (!read.candidates.has(name)) return;
+  const keys = FORMATS.map((f) => lockKey(name, f.id)).filter((k) => read.candidates.has(k));
+  if (keys.length === 0) return;
   const entries = resolveLock(store, read);
-  entries.delete(name);
+  for (const k of keys) entries.delete(k);
   await writeLock(store, entries.values(), read.text);
 }

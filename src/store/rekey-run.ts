@@ -1,25 +1,33 @@
 // Carrying out a rekey plan, so that a crash at any moment leaves every
 // secret readable by the admins with its value, and a second run finishes:
 //
-// 1. Decrypt every planned file with the admin identity, in memory (one pass;
-//    a passphrase-protected key is unlocked once). Any failure stops the run
-//    before anything is written.
+// 1. Open every planned file with the admin identity, in memory (one pass;
+//    a passphrase-protected key is unlocked once, a hardware key asked once).
+//    Any failure stops the run before anything is written.
 // 2. `beforeWrite` (the caller saves a changed manifest here, so a failed
 //    decryption leaves the manifest as it was).
-// 3. Encrypt each value to the secret's readers (worker threads when the job
-//    is large), check the new header has exactly those readers and that the
-//    ciphertext decrypts to the value, then replace the file atomically
+// 3. Write each file for the secret's readers of its format (the key wraps
+//    on worker threads when the job is large): an age file anew, a sops
+//    file's data key re-wrapped, a file in a format the secret newly has made
+//    from the value of another. Check each new file shows exactly those
+//    readers and opens to the value, then replace the file atomically
 //    (temporary file, fsync, rename, fsync of the directory).
-// 4. Record the written files in the lock, last and at most every half second,
-//    so the lock never names a file state that is not on disk. A file written
-//    but not yet recorded no longer matches its lock hash and is rekeyed again.
-import { AgeError, bulkCrypto, decryptBytes, localIdentities, preloadFileKeys, wrapPluginRecipients, type LoadedIdentity, type PluginWrap } from "../crypto/index.js";
-import { recipientCache } from "./encrypt-worker.js";
+// 4. Record the written files in the lock, last and at most every two
+//    seconds, so the lock never names a file state that is not on disk. A
+//    file written but not yet recorded no longer matches its lock hash and is
+//    rekeyed again.
+// 5. Remove retired files (a format the secret no longer has), only once
+//    every file the secret keeps is on disk; then the lock drops them.
+import path from "node:path";
+import { bulkCrypto, wrapPluginRecipients, type LoadedIdentity, type ParsedRecipient, type PluginWrap } from "../crypto/index.js";
+import { recipientCache, type EncryptJob } from "./encrypt-worker.js";
 import { NixsecError } from "../errors.js";
-import { carriedValueId, lockFile, renderLock, resolveLock, sha256Hex, type LockEntry } from "./lock.js";
-import { headerFits, idsOf, scanHeader, type PlanItem, type ReasonKind, type RekeyPlan, type StoreScan } from "./rekey.js";
+import type { SecretFormat, Work } from "./format.js";
+import { carriedValueId, lockFile, lockKey, renderLock, resolveLock, sha256Hex, type LockEntry } from "./lock.js";
+import type { FileFacts, PlanItem, ReasonKind, RekeyPlan, StoreScan } from "./rekey.js";
 import { inlineEncryptor, workerEncryptor, type Encryptor } from "./rekey-worker.js";
-import { readersOf, secretFile, type Store } from "./store.js";
+import { formatsOf, formFile, recipientsOf, type Store } from "./store.js";
+import { checkWritten } from "./values.js";
 
 export interface RekeyProgress {
   phase: "decrypt" | "write";
@@ -48,7 +56,10 @@ export interface RunOptions {
 }
 
 export interface RunResult {
+  /** Secrets a file was written for (once per file: a secret with two files is named twice). */
   written: string[];
+  /** Secrets whose file in a format they no longer have was removed. */
+  retired: string[];
   /** Written files no verifying identity reads: checked by header only. */
   headerOnly: string[];
   lockWritten: boolean;
@@ -92,55 +103,95 @@ const UNTRUSTED: ReadonlySet<ReasonKind> = new Set(["not-locked", "file-changed"
 
 interface Job {
   item: PlanItem;
+  /** The format's recipient strings for the item's readers. */
   recipients: string[];
-  armor: boolean;
+  /** The file whose value is read: the item's own, or (new-format) another of the secret's. */
+  source?: { format: SecretFormat; facts: FileFacts; entry?: LockEntry };
+  /** Plugin recipients' wraps: one for an age file, one per recipient for a sops data key. */
   pluginWrap?: PluginWrap | null;
-  old?: LockEntry;
+  pluginWraps?: Array<PluginWrap | null>;
   value?: Uint8Array;
+  work?: Work;
   ciphertext?: Promise<Uint8Array>;
 }
 
+/** The recipient sets a job's key wraps are for (what a plugin recipient wraps in one batch). */
+function wrapLists(job: Job, parse: (keys: string[]) => ParsedRecipient[]): ParsedRecipient[][] {
+  const all = parse(job.recipients);
+  return job.item.format.id === "sops" ? all.map((r) => [r]) : [all];
+}
+
+/** A job's plugin wraps, attached to its encryption job. */
+function withWraps(job: Job, e: EncryptJob): EncryptJob {
+  if (job.pluginWraps) e.pluginWraps = job.pluginWraps;
+  else if (job.pluginWrap) e.pluginWrap = job.pluginWrap;
+  return e;
+}
+
 /**
- * Decrypts every planned file, handing each value to the encryptor as soon as
- * it is known (encryption overlaps decryption). Throws, listing the files,
- * if any cannot be decrypted.
+ * Opens every planned file, handing each job to the encryptor as soon as its
+ * value (or data key) is known, so encryption overlaps decryption. Throws,
+ * listing the files, if any cannot be opened, or if two files of one secret
+ * hold different values.
  */
-async function decryptAll(scan: StoreScan, jobs: Job[], ids: LoadedIdentity[], encryptor: Encryptor, progress?: RunOptions["onProgress"]): Promise<void> {
-  const byName = new Map(scan.states.map((s) => [s.secret, s]));
+async function decryptAll(store: Store, jobs: Job[], ids: LoadedIdentity[], encryptor: Encryptor, progress?: RunOptions["onProgress"]): Promise<void> {
   const failed: string[] = [];
   const kinds = new Set<string>();
-  // One plugin session for every file a plugin identity must open: a
-  // hardware key asks for its PIN or touch once per run, not once per file.
-  await preloadFileKeys(jobs.flatMap((j) => byName.get(j.item.secret)?.file?.bytes ?? []), ids);
+  // One plugin session per format for every file a plugin identity must
+  // open: a hardware key asks for its PIN or touch once per run, not once per file.
+  const byFormat = new Map<SecretFormat, Uint8Array[]>();
+  for (const j of jobs) if (j.source) byFormat.set(j.source.format, [...(byFormat.get(j.source.format) ?? []), j.source.facts.bytes]);
+  for (const [format, files] of byFormat) await format.preload(files, ids);
   // Likewise one session per plugin recipient (a hardware-key admin) for all the new files' keys.
   const parse = recipientCache();
-  const wraps = await wrapPluginRecipients(jobs.map((j) => parse(j.recipients)));
-  wraps.forEach((w, i) => (jobs[i]!.pluginWrap = w));
+  const lists = jobs.map((j) => wrapLists(j, parse));
+  const wraps = await wrapPluginRecipients(lists.flat());
+  let at = 0;
+  jobs.forEach((j, i) => {
+    const mine = wraps.slice(at, (at += lists[i]!.length));
+    if (j.item.format.id === "sops") j.pluginWraps = mine;
+    else j.pluginWrap = mine[0] ?? null;
+  });
+  const values = new Map<string, Uint8Array>();
+  const diverged: string[] = [];
   for (const [i, job] of jobs.entries()) {
-    const file = byName.get(job.item.secret)?.file;
+    const src = job.source;
+    const rel = path.relative(store.root, formFile(store, job.item.secret, job.item.format));
     try {
-      if (!file) throw new AgeError("header", "missing");
-      job.value = await decryptBytes(file.bytes, ids);
-      if (failed.length === 0) {
-        job.ciphertext = encryptor.encrypt({ plaintext: job.value, recipients: job.recipients, armor: job.armor, pluginWrap: job.pluginWrap });
+      if (!src) throw new NixsecError(`${rel}: missing`);
+      const opened = await src.format.open(src.facts.bytes, ids, path.relative(store.root, formFile(store, job.item.secret, src.format)));
+      job.value = opened.value;
+      const seen = values.get(job.item.secret);
+      if (seen && Buffer.compare(seen, opened.value) !== 0) diverged.push(job.item.secret);
+      else values.set(job.item.secret, opened.value);
+      job.work = job.item.from ? job.item.format.seal(opened.value, job.recipients, rel) : opened.rewrap(job.recipients);
+      if (failed.length === 0 && diverged.length === 0) {
+        const work = job.work;
+        job.ciphertext = encryptor.encrypt(withWraps(job, work.job)).then((r) => work.finish(r));
         job.ciphertext.catch(() => undefined); // awaited in order by the writer
       }
     } catch (err) {
-      if (!(err instanceof AgeError) || err.kind === "plugin") throw err; // a plugin's failure is the news, not the files
+      const why = src ? src.format.failure(err) : "broken";
+      if (why === null) throw err; // a plugin's or a passphrase's failure is the news, not the files
       failed.push(job.item.secret);
-      kinds.add(err.kind === "no-match" ? "no-match" : "broken");
+      kinds.add(why);
     }
     progress?.({ phase: "decrypt", done: i + 1, total: jobs.length });
     // Decryption resolves through microtasks only; yield now and then so the
     // workers' messages (ready, results) are handled while this loop runs.
     if (i % 8 === 7) await new Promise<void>((r) => setImmediate(r));
   }
+  if (diverged.length > 0) {
+    throw new NixsecError(`the files of ${[...new Set(diverged)].join(", ")} hold different values (one was changed outside nixsec); nothing was written`, {
+      hint: `set the value with \`nixsec add NAME --force\` or \`nixsec edit NAME\`, which write every file of the secret`,
+    });
+  }
   if (failed.length === 0) return;
   const shown = failed.slice(0, 5).join(", ") + (failed.length > 5 ? ` and ${failed.length - 5} more` : "");
   throw new NixsecError(`cannot decrypt ${failed.length} secret${failed.length === 1 ? "" : "s"} to rekey: ${shown}; nothing was written`, {
     hint: [
       ...(kinds.has("no-match") ? [`identities tried: ${ids.map((i) => i.source).join(", ") || "none"}; pass -i/--identity with an admin key that reads them (several -i are fine)`] : []),
-      ...(kinds.has("broken") ? ["a file is damaged or not an age file: set a new value with `nixsec add NAME --force`"] : []),
+      ...(kinds.has("broken") ? ["a file is damaged or not a file of its format: set a new value with `nixsec add NAME --force`"] : []),
     ],
   });
 }
@@ -148,15 +199,16 @@ async function decryptAll(scan: StoreScan, jobs: Job[], ids: LoadedIdentity[], e
 /** Executes `plan` (from `scan`); see the file comment for the order of writes. */
 export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPlan, opts: RunOptions): Promise<RunResult> {
   const entries = resolveLock(store, scan.lock);
-  const result: RunResult = { written: [], headerOnly: [], lockWritten: false, threads: 1 };
-  const byName = new Map(scan.states.map((s) => [s.secret, s]));
+  const result: RunResult = { written: [], headerOnly: [], retired: [], lockWritten: false, threads: 1 };
+  const files = new Map([...scan.states, ...scan.retired].map((s) => [lockKey(s.secret, s.format.id), s]));
   const verifyWith = opts.verifyWith ?? opts.identities;
-  const jobs: Job[] = plan.rekey.map((item) => ({
-    item,
-    recipients: readersOf(store, item.secret).map((r) => r.key),
-    armor: byName.get(item.secret)?.file?.header?.armored ?? false,
-    old: entries.get(item.secret),
-  }));
+  const jobs: Job[] = plan.rekey.map((item) => {
+    const format = item.from ?? item.format;
+    const state = files.get(lockKey(item.secret, format.id));
+    const job: Job = { item, recipients: recipientsOf(store, item.secret, item.format) };
+    if (state?.file) job.source = { format, facts: state.file, ...(state.lock ? { entry: state.lock } : {}) };
+    return job;
+  });
   // Workers start while this thread decrypts (or earlier: opts.encryptor);
   // jobs queue until they are ready.
   const wraps = jobs.reduce((n, j) => n + j.recipients.length, 0);
@@ -177,11 +229,11 @@ export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPla
     result.lockWritten = true;
   };
   try {
-    await decryptAll(scan, jobs, opts.identities, encryptor, opts.onProgress);
+    await decryptAll(store, jobs, opts.identities, encryptor, opts.onProgress);
     result.threads = (await starting).threads;
     await opts.beforeWrite?.();
-    for (const u of plan.lockOnly) entries.set(u.secret, u.entry);
-    for (const name of plan.dropped) entries.delete(name);
+    for (const u of plan.lockOnly) entries.set(lockKey(u.secret, u.format.id), u.entry);
+    for (const key of plan.dropped) entries.delete(key);
     // Up to WRITES_IN_FLIGHT atomic replacements at once: their fsyncs overlap
     // each other and the checking of the next files. The lock is flushed only
     // when no write is in flight, so it records completed writes only.
@@ -201,16 +253,22 @@ export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPla
         const j = await arrivals.next(encryptor);
         let ciphertext = await j.ciphertext!;
         if (tamperForTests) ciphertext = tamperForTests(j.item.secret, ciphertext);
-        if (!(await checkCiphertext(j.item, ciphertext, j.value!, verifyWith))) result.headerOnly.push(j.item.secret);
+        const { format, secret } = j.item;
+        const file = formFile(store, secret, format);
+        if (!(await checkWritten(format, secret, path.relative(store.root, file), ciphertext, j.value!, j.item.desired, verifyWith)) && !result.headerOnly.includes(secret)) result.headerOnly.push(secret);
         j.value!.fill(0);
-        const write = store.tree.writeFile(secretFile(store, j.item.secret), ciphertext).then(
+        const write = store.tree.writeFile(file, ciphertext).then(
           () => {
-            const entry: LockEntry = { secret: j.item.secret, sha256: sha256Hex(ciphertext), ...j.item.desired };
-            if (j.old?.valueChanged) entry.valueChanged = j.old.valueChanged;
+            const entry: LockEntry = { secret, sha256: sha256Hex(ciphertext), ...j.item.desired };
+            if (format.id !== "age") entry.format = format.id;
+            // The value's date and id come from the file the value was read from.
+            const old = j.source?.entry;
+            if (old?.valueChanged) entry.valueChanged = old.valueChanged;
             // Same value, new readers: the consumers' restart trigger stays (lock.ts, valueId).
-            entry.valueId = carriedValueId(j.old, !j.item.reasons.some((r) => UNTRUSTED.has(r.kind)));
-            entries.set(j.item.secret, entry);
-            result.written.push(j.item.secret);
+            const trusted = j.item.from ? old?.sha256 === j.source?.facts.sha256 : !j.item.reasons.some((r) => UNTRUSTED.has(r.kind));
+            entry.valueId = carriedValueId(old, trusted);
+            entries.set(lockKey(secret, format.id), entry);
+            result.written.push(secret);
             opts.onProgress?.({ phase: "write", done: result.written.length, total: jobs.length });
           },
           (err: unknown) => {
@@ -232,10 +290,20 @@ export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPla
       await Promise.allSettled(inFlight);
       await flush();
     }
+    // Retired files go only when every file their secret keeps is on disk:
+    // the value is never left in no file.
+    for (const r of plan.retire) {
+      if (!formatsOf(store, r.secret).every((f) => store.tree.statFile(formFile(store, r.secret, f)))) continue;
+      store.tree.remove(formFile(store, r.secret, r.format));
+      entries.delete(lockKey(r.secret, r.format.id));
+      result.retired.push(r.secret);
+    }
+    await flush();
   } finally {
     for (const j of jobs) {
       j.value?.fill(0);
       j.pluginWrap?.fileKey.fill(0);
+      for (const w of j.pluginWraps ?? []) w?.fileKey.fill(0);
     }
     await encryptor.close();
   }
@@ -267,31 +335,3 @@ function completionQueue(jobs: Job[]): { next(encryptor: Encryptor): Promise<Job
     },
   };
 }
-
-/**
- * Checks a new ciphertext before it replaces a file: its header has exactly
- * the planned readers, and it decrypts to the value with an admin identity.
- * Returns false when no given identity is among the readers (an admin
- * removing their own key) or the only readers are plugins (a hardware key,
- * not asked again per file): then only the header could be checked.
- */
-export async function checkCiphertext(item: Pick<PlanItem, "secret" | "desired">, ciphertext: Uint8Array, value: Uint8Array, ids: LoadedIdentity[]): Promise<boolean> {
-  const bad = (why: string) =>
-    new NixsecError(`${item.secret}: the new ciphertext ${why}; the old file was kept`, { exitCode: 3, hint: "please report this; run `nixsec rekey` again to retry" });
-  // The decryption below parses the header strictly; this only reads the stanza lines.
-  const header = scanHeader(ciphertext);
-  if (!header || !headerFits(header, idsOf(item.desired))) throw bad("does not have the planned recipients");
-  let back: Uint8Array;
-  try {
-    // Never a plugin: a hardware key is asked once per run (to read), not per file written.
-    back = await decryptBytes(ciphertext, localIdentities(ids));
-  } catch (err) {
-    if (err instanceof AgeError && err.kind === "no-match") return false;
-    throw bad("does not decrypt");
-  }
-  const same = Buffer.compare(back, value) === 0;
-  back.fill(0);
-  if (!same) throw bad("does not decrypt to the value");
-  return true;
-}
-

@@ -9,13 +9,12 @@
 // TypeScript sources under the test runner, a platform without worker_threads)
 // callers fall back to encrypting in this thread.
 import { Worker } from "node:worker_threads";
-import { encryptBytes } from "../crypto/index.js";
-import { type EncryptJob, MARK, type Reply, type Request, recipientCache } from "./encrypt-worker.js";
+import { type EncryptJob, type EncryptResult, MARK, type Reply, type Request, recipientCache, runJob } from "./encrypt-worker.js";
 
-export type { EncryptJob } from "./encrypt-worker.js";
+export type { EncryptJob, EncryptResult } from "./encrypt-worker.js";
 
 export interface Encryptor {
-  encrypt(job: EncryptJob): Promise<Uint8Array>;
+  encrypt(job: EncryptJob): Promise<EncryptResult>;
   /**
    * Resolves as `p` does. Meanwhile, if `p` is pending, this thread
    * encrypts queued jobs itself instead of waiting idle (a pool that counts
@@ -31,7 +30,7 @@ export function inlineEncryptor(): Encryptor {
   const parse = recipientCache();
   return {
     threads: 1,
-    encrypt: (job) => encryptBytes(job.plaintext, parse(job.recipients), { armor: job.armor, pluginWrap: job.pluginWrap }),
+    encrypt: (job) => runJob(job, parse),
     helpUntil: (p) => p,
     close: async () => {},
   };
@@ -71,7 +70,7 @@ const WORKER_DEPTH = 8;
 
 interface Queued {
   job: EncryptJob;
-  resolve(c: Uint8Array): void;
+  resolve(c: EncryptResult): void;
   reject(e: Error): void;
 }
 

@@ -1,46 +1,42 @@
 // Planning a rekey: which files must be re-encrypted, and why. The manifest
-// says who should read each secret; the lock says who the file was written
-// for; the file's header says, for SSH keys, who can read it (a stanza's tag
-// is the first 4 bytes of SHA-256 of the key; X25519 stanzas are anonymous).
-// Only files whose readers differ are rekeyed. `planRekey` is pure; `scanStore`
-// reads the disk for it. Execution is in rekey-run.ts.
+// says who should read each secret, in which formats (store.ts formatsOf);
+// the lock says who each file was written for; the file itself shows some or
+// all of its readers without a key (format.ts summarize). Only files whose
+// readers differ are rekeyed; a format a secret newly needs gets a file made
+// from the value of another; a file in a format the secret no longer has is
+// retired (removed once the others are written). `planRekey` is pure;
+// `scanStore` reads the disk for it. Execution is in rekey-run.ts.
 import path from "node:path";
-import { inspectAge } from "../crypto/index.js";
 import type { RepoTree } from "../fs/tree.js";
-import { desiredReaders, pickEntry, readLock, sha256Hex, stanzaOfKeyId, type LockEntry, type LockRead, type ReaderKeys } from "./lock.js";
-import { secretFile, type Store } from "./store.js";
+import type { ReaderSummary, SecretFormat } from "./format.js";
+import { desiredReaders, idsOf, lockKey, pickEntry, readLock, sha256Hex, type LockEntry, type LockRead, type ReaderKeys } from "./lock.js";
+import { FORMATS, formatsOf, formFile, type Store } from "./store.js";
+
+export { idsOf } from "./lock.js";
 
 export type ReasonKind =
   | "admin-added" | "admin-removed" | "admin-rekeyed"
-  | "host-added" | "host-removed" | "host-rekeyed"
-  | "not-locked" | "file-changed" | "header-mismatch" | "unreadable" | "forced";
+  | "host-added" | "host-removed" | "host-rekeyed" | "host-moved"
+  | "not-locked" | "file-changed" | "header-mismatch" | "unreadable" | "forced"
+  | "new-format";
 
 export interface Reason {
   kind: ReasonKind;
-  /** The admin or host, for the reader kinds. */
+  /** The admin or host, for the reader kinds; the backend, for new-format. */
   name?: string;
-}
-
-/** What an age header shows without a key. */
-export interface HeaderSummary {
-  /** "ssh-ed25519 TAG" per SSH stanza, sorted. */
-  ssh: string[];
-  x25519: number;
-  /** Other stanza types (scrypt, mlkem768x25519, plugins). */
-  other: string[];
-  armored: boolean;
 }
 
 export interface FileFacts {
   sha256: string;
-  /** null: not a valid age file. */
-  header: HeaderSummary | null;
+  /** The readers the file shows without a key; null: not a valid file of its format. */
+  header: ReaderSummary | null;
   bytes: Uint8Array;
 }
 
-/** One secret as planning sees it. */
+/** One file of a secret, as planning sees it: a format the secret has, and what is on disk for it. */
 export interface SecretState {
   secret: string;
+  format: SecretFormat;
   desired: ReaderKeys;
   /** undefined: the file is missing. */
   file?: FileFacts;
@@ -48,8 +44,19 @@ export interface SecretState {
   lock?: LockEntry;
 }
 
+/** A file in a format its secret no longer has (its hosts moved to another backend, or left). */
+export interface RetiredState {
+  secret: string;
+  format: SecretFormat;
+  file: FileFacts;
+  lock?: LockEntry;
+}
+
 export interface PlanItem {
   secret: string;
+  format: SecretFormat;
+  /** new-format: the format of the file whose value the new file is made of (else the file itself is re-encrypted). */
+  from?: SecretFormat;
   reasons: Reason[];
   desired: ReaderKeys;
   /** Readers that can read the current file and will not read the new one ("host oldbox", "ssh-ed25519 key with tag AbCdEf"). */
@@ -60,17 +67,27 @@ export interface PlanItem {
 
 export interface LockOnlyUpdate {
   secret: string;
+  format: SecretFormat;
   /** adopted: the header proves the readers (all SSH); renamed: same keys, new names. */
   why: "adopted" | "renamed";
   entry: LockEntry;
 }
 
+/** A retired file, removed after the secret's other files are written. */
+export interface RetireItem {
+  secret: string;
+  format: SecretFormat;
+  /** Readers of the file that read no other file of the secret ("host hannibal"). */
+  lost: string[];
+}
+
 export interface RekeyPlan {
   rekey: PlanItem[];
   lockOnly: LockOnlyUpdate[];
-  /** Secrets in the manifest without a file (nothing to rekey; set a value). */
+  retire: RetireItem[];
+  /** Secrets in the manifest without any file (nothing to rekey; set a value). */
   missing: string[];
-  /** Lock entries of secrets no longer in the manifest. */
+  /** Lock entries (lockKey) of files no secret has any more. */
   dropped: string[];
   unchanged: number;
 }
@@ -81,43 +98,8 @@ export interface PlanOptions {
 
 const READER_KINDS = [["admins", "admin"], ["hosts", "host"]] as const;
 
-/** A reader set's key ids, sorted: what a file written for it can be compared by. */
-export function idsOf(r: ReaderKeys): string[] {
-  return [...Object.values(r.admins), ...Object.values(r.hosts)].sort();
-}
-
 function sameList(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-/** An X25519 key id (`age1…` with the plain `age` prefix), as opposed to tag, post-quantum and plugin keys. */
-function isX25519Id(id: string): boolean {
-  return id.startsWith("age1") && id.lastIndexOf("1") === 3;
-}
-
-/**
- * Whether the header is exactly what encrypting to `ids` writes (SSH by tag,
- * X25519 by count); a tag, post-quantum or plugin key writes at least one
- * stanza of another type (plugins choose their own, so only the count of
- * such stanzas can be checked).
- */
-export function headerFits(h: HeaderSummary, ids: string[]): boolean {
-  const ssh: string[] = [];
-  let x25519 = 0;
-  let other = 0;
-  for (const id of ids) {
-    const s = stanzaOfKeyId(id);
-    if (s) ssh.push(s);
-    else if (isX25519Id(id)) x25519++;
-    else other++;
-  }
-  if (other === 0 ? h.other.length > 0 : h.other.length < other) return false;
-  return x25519 === h.x25519 && sameList(ssh.sort(), h.ssh);
-}
-
-/** Whether the header alone proves the file is for exactly `ids`: only possible when all are SSH keys. */
-function headerProves(h: HeaderSummary, ids: string[]): boolean {
-  return ids.every((id) => stanzaOfKeyId(id) !== null) && headerFits(h, ids);
 }
 
 /**
@@ -159,148 +141,146 @@ function namesDiffer(a: ReaderKeys, b: ReaderKeys): boolean {
   return false;
 }
 
-/** SSH stanzas in the header that no desired reader accounts for. */
-function unknownSshReaders(h: HeaderSummary, ids: string[]): string[] {
-  const wanted = new Set(ids.map(stanzaOfKeyId).filter((s) => s !== null));
-  return [...new Set(h.ssh.filter((s) => !wanted.has(s)))].map((s) => `${s.split(" ")[0]} key with tag ${s.split(" ")[1]}`);
+/** Readers of `was` (by name) that `wanted` (every file the secret keeps) does not have. */
+function lostNames(was: ReaderKeys, wanted: ReaderKeys[]): string[] {
+  const lost: string[] = [];
+  for (const [field, kind] of READER_KINDS) {
+    for (const name of Object.keys(was[field]).sort()) if (!wanted.some((w) => Object.hasOwn(w[field], name))) lost.push(`${kind} ${name}`);
+  }
+  return lost;
 }
 
-/** The plan for `states` (every secret of the manifest) against a lock holding `lockedNames`. Pure. */
-export function planRekey(states: SecretState[], lockedNames: Iterable<string>, opts: PlanOptions = {}): RekeyPlan {
-  const plan: RekeyPlan = { rekey: [], lockOnly: [], missing: [], dropped: [], unchanged: 0 };
-  const inManifest = new Set(states.map((s) => s.secret));
-  plan.dropped = [...new Set(lockedNames)].filter((n) => !inManifest.has(n)).sort();
-  for (const s of [...states].sort((a, b) => (a.secret < b.secret ? -1 : 1))) {
+/** The plan for `states` (every file of every secret of the manifest) and `retired` files, against a lock holding `lockedKeys`. Pure. */
+export function planRekey(states: SecretState[], lockedKeys: Iterable<string>, opts: PlanOptions = {}, retired: RetiredState[] = []): RekeyPlan {
+  const plan: RekeyPlan = { rekey: [], lockOnly: [], retire: [], missing: [], dropped: [], unchanged: 0 };
+  const kept = new Set([...states, ...retired].map((s) => lockKey(s.secret, s.format.id)));
+  plan.dropped = [...new Set(lockedKeys)].filter((k) => !kept.has(k)).sort();
+  const order = (s: SecretState) => FORMATS.indexOf(s.format);
+  const sorted = [...states].sort((a, b) => (a.secret < b.secret ? -1 : a.secret > b.secret ? 1 : order(a) - order(b)));
+  for (const s of sorted) {
+    const item = (reasons: Reason[], lost: string[] = [], replaced: string[] = []) => plan.rekey.push({ secret: s.secret, format: s.format, reasons, desired: s.desired, lost, replaced });
     if (!s.file) {
-      plan.missing.push(s.secret);
+      // Made from the value in another of the secret's files (a new reader's backend, or a retired file).
+      const source = [...states, ...retired].find((o) => o.secret === s.secret && o !== s && o.file?.header);
+      if (source) plan.rekey.push({ secret: s.secret, format: s.format, from: source.format, reasons: [{ kind: "new-format", name: s.format.backend }], desired: s.desired, lost: [], replaced: [] });
+      else if (!plan.missing.includes(s.secret)) plan.missing.push(s.secret);
       continue;
     }
     const want = idsOf(s.desired);
     const { header } = s.file;
-    const item = (reasons: Reason[], lost: string[] = [], replaced: string[] = []) => plan.rekey.push({ secret: s.secret, reasons, desired: s.desired, lost, replaced });
     if (header === null) {
       item([{ kind: "unreadable" }]);
       continue;
     }
     const entry = s.lock;
     const trusted = entry !== undefined && entry.sha256 === s.file.sha256;
-    if (trusted && headerFits(header, idsOf(entry))) {
+    if (trusted && s.format.fits(header, idsOf(entry))) {
       if (!sameList(idsOf(entry), want)) {
         const { reasons, lost, replaced } = readerChanges(entry, s.desired);
         item(reasons, lost, replaced);
       } else if (opts.all) item([{ kind: "forced" }]);
-      else if (namesDiffer(entry, s.desired)) plan.lockOnly.push({ secret: s.secret, why: "renamed", entry: { ...entry, ...s.desired } });
+      else if (namesDiffer(entry, s.desired)) plan.lockOnly.push({ secret: s.secret, format: s.format, why: "renamed", entry: { ...entry, ...s.desired } });
       else plan.unchanged++;
       continue;
     }
-    // The lock does not describe this file; only the header can tell who reads it.
-    if (!opts.all && headerProves(header, want)) {
+    // The lock does not describe this file; only the file can tell who reads it.
+    if (!opts.all && s.format.proves(header, want)) {
       const adopted: LockEntry = { secret: s.secret, sha256: s.file.sha256, ...s.desired };
+      if (s.format.id !== "age") adopted.format = s.format.id;
       if (entry?.valueChanged) adopted.valueChanged = entry.valueChanged;
-      plan.lockOnly.push({ secret: s.secret, why: "adopted", entry: adopted });
+      plan.lockOnly.push({ secret: s.secret, format: s.format, why: "adopted", entry: adopted });
       continue;
     }
     const kind: ReasonKind = trusted ? "header-mismatch" : entry ? "file-changed" : "not-locked";
-    item([{ kind }], unknownSshReaders(header, want));
+    item([{ kind }], s.format.strangers(header, want));
+  }
+  // A reader that left one file of a secret for another (a host moved to
+  // another backend) has lost nothing.
+  for (const item of plan.rekey) {
+    const others = states.filter((o) => o.secret === item.secret && o.format !== item.format);
+    const elsewhere = (kind: "admin" | "host", name: string) => others.some((o) => Object.hasOwn(kind === "admin" ? o.desired.admins : o.desired.hosts, name));
+    item.lost = item.lost.filter((l) => {
+      const [kind, name] = l.split(" ", 2) as ["admin" | "host", string];
+      return !((kind === "admin" || kind === "host") && elsewhere(kind, name));
+    });
+    for (const r of item.reasons) if (r.kind === "host-removed" && r.name && elsewhere("host", r.name)) r.kind = "host-moved";
+  }
+  for (const r of retired) {
+    const trusted = r.lock !== undefined && r.lock.sha256 === r.file.sha256;
+    const wanted = states.filter((s) => s.secret === r.secret).map((s) => s.desired);
+    plan.retire.push({ secret: r.secret, format: r.format, lost: trusted ? lostNames(r.lock!, wanted) : [] });
   }
   return plan;
 }
 
 export function planIsEmpty(p: RekeyPlan): boolean {
-  return p.rekey.length === 0 && p.lockOnly.length === 0 && p.dropped.length === 0;
-}
-
-const VERSION_LINE = "age-encryption.org/v1\n";
-
-/**
- * The stanza lines of a binary age header, read without decoding or checking
- * anything else: enough to plan, cheap for thousands of files. Decryption
- * parses strictly later. null when it does not look like an age file.
- */
-export function scanHeader(bytes: Uint8Array): HeaderSummary | null {
-  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1 << 20)).toString("latin1");
-  if (!head.startsWith(VERSION_LINE)) return head.trimStart().startsWith("-----BEGIN AGE ENCRYPTED FILE-----") ? summarizeHeader(bytes) : null;
-  const ssh: string[] = [];
-  const other: string[] = [];
-  let x25519 = 0;
-  let at = VERSION_LINE.length;
-  for (;;) {
-    const end = head.indexOf("\n", at);
-    if (end < 0) return null;
-    if (head.startsWith("---", at)) return { ssh: ssh.sort(), x25519, other, armored: false };
-    if (head.startsWith("-> ", at)) {
-      const args = head.slice(at + 3, end).split(" ");
-      const type = args[0]!;
-      if ((type === "ssh-ed25519" || type === "ssh-rsa") && args[1]) ssh.push(`${type} ${args[1]}`);
-      else if (type === "X25519") x25519++;
-      else other.push(type);
-    }
-    at = end + 1;
-  }
-}
-
-/** The same summary from the strict parser. */
-export function summarizeHeader(bytes: Uint8Array): HeaderSummary | null {
-  try {
-    const info = inspectAge(bytes);
-    const ssh: string[] = [];
-    const other: string[] = [];
-    let x25519 = 0;
-    for (const st of info.stanzas) {
-      if (st.sshTag !== undefined) ssh.push(`${st.type} ${st.sshTag}`);
-      else if (st.type === "X25519") x25519++;
-      else other.push(st.type);
-    }
-    return { ssh: ssh.sort(), x25519, other, armored: info.armored };
-  } catch {
-    return null;
-  }
+  return p.rekey.length === 0 && p.lockOnly.length === 0 && p.dropped.length === 0 && p.retire.length === 0;
 }
 
 /** Everything planning needs from disk, read once. */
 export interface StoreScan {
   states: SecretState[];
+  retired: RetiredState[];
   lock: LockRead;
-  /** .age files under the secrets directory that no secret names (relative paths). */
+  /** Encrypted files under the secrets directory that no secret names (relative paths). */
   orphans: string[];
   /** Temporary files an interrupted write left behind (absolute paths; ciphertext, never plaintext). */
   leftovers: string[];
 }
 
 /** The file's facts, read through `tree` (a link or irregular file is an error); undefined when missing. */
-export function readFacts(tree: RepoTree, file: string): FileFacts | undefined {
+export function readFacts(tree: RepoTree, file: string, format: SecretFormat): FileFacts | undefined {
   const bytes = tree.readFile(file);
   if (!bytes) return undefined;
   const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { sha256: sha256Hex(data), header: scanHeader(data), bytes: data };
+  return { sha256: sha256Hex(data), header: format.summarize(data), bytes: data };
 }
 
-/** writeFileAtomic's temporary names (`.<name>.<12 hex>.tmp`) for .age files and the lock. */
-const TEMP_FILE = /^\.(.+\.age|nixsec\.lock)\.[0-9a-f]{12}\.tmp$/;
+/** writeFileAtomic's temporary names (`.<name>.<12 hex>.tmp`) for the formats' files and the lock. */
+const TEMP_FILE = new RegExp(`^\\.(.+(${FORMATS.map((f) => f.extension.replace(/\./g, "\\.")).join("|")})|nixsec\\.lock)\\.[0-9a-f]{12}\\.tmp$`);
 
-export function scanStore(store: Store): StoreScan {
+const formatOfName = (name: string): SecretFormat | undefined => FORMATS.find((f) => name.endsWith(f.extension));
+
+export async function scanStore(store: Store): Promise<StoreScan> {
   // The walk first: it never follows links (a linked secrets dir is an error)
   // and it vouches for the directories, so reading each file below needs no
   // check of its own (fs/tree.ts).
-  const files = { age: [] as string[], temp: [] as string[] };
+  const onDisk = new Map<string, SecretFormat>();
+  const temp: string[] = [];
   for (const p of store.tree.walk(store.secretsDir)) {
     const name = path.basename(p);
-    if (TEMP_FILE.test(name)) files.temp.push(p);
-    else if (name.endsWith(".age")) files.age.push(path.relative(store.secretsDir, p));
+    const format = formatOfName(name);
+    if (TEMP_FILE.test(name)) temp.push(p);
+    else if (format) onDisk.set(path.relative(store.secretsDir, p).split(path.sep).join("/"), format);
   }
-  const lock = readLock(store);
   const names = Object.keys(store.manifest.data.secrets).sort();
-  const states = names.map((secret): SecretState => {
-    const file = readFacts(store.tree, secretFile(store, secret));
-    const state: SecretState = { secret, desired: desiredReaders(store, secret) };
-    if (file) state.file = file;
-    const entry = pickEntry(lock.candidates.get(secret), file?.sha256);
-    if (entry) state.lock = entry;
-    return state;
-  });
-  const known = new Set(names.map((n) => `${n}.age`));
-  const orphans = files.age.map((p) => p.split(path.sep).join("/")).filter((p) => !known.has(p)).sort();
-  return { states, lock, orphans, leftovers: files.temp.sort() };
+  const wanted = new Map(names.map((n) => [n, formatsOf(store, n)]));
+  // Each format in play reads its own files (the sops engine loads only for stores with sops files).
+  for (const f of FORMATS) if ([...onDisk.values()].includes(f) || [...wanted.values()].some((w) => w.includes(f))) await f.ready();
+  const lock = readLock(store);
+  const states: SecretState[] = [];
+  const retired: RetiredState[] = [];
+  const known = new Set<string>();
+  for (const secret of names) {
+    for (const format of FORMATS) {
+      const rel = `${secret}${format.extension}`;
+      const mine = wanted.get(secret)!.includes(format);
+      if (!mine && !onDisk.has(rel)) continue;
+      known.add(rel);
+      const file = readFacts(store.tree, formFile(store, secret, format), format);
+      const entry = pickEntry(lock.candidates.get(lockKey(secret, format.id)), file?.sha256);
+      if (mine) {
+        const state: SecretState = { secret, format, desired: desiredReaders(store, secret, format) };
+        if (file) state.file = file;
+        if (entry) state.lock = entry;
+        states.push(state);
+      } else if (file) {
+        retired.push({ secret, format, file, ...(entry ? { lock: entry } : {}) });
+      }
+    }
+  }
+  const orphans = [...onDisk.keys()].filter((p) => !known.has(p)).sort();
+  return { states, retired, lock, orphans, leftovers: temp.sort() };
 }
 
 /** Whether the lock text needs rewriting even with nothing to rekey (merge leftovers, bad lines). */
@@ -309,7 +289,7 @@ export function lockIsDirty(lock: LockRead): boolean {
 }
 
 export function planScan(scan: StoreScan, opts: PlanOptions = {}): RekeyPlan {
-  return planRekey(scan.states, scan.lock.candidates.keys(), opts);
+  return planRekey(scan.states, scan.lock.candidates.keys(), opts, scan.retired);
 }
 
 const REASON_TEXT: Record<ReasonKind, (name?: string) => string> = {
@@ -319,11 +299,13 @@ const REASON_TEXT: Record<ReasonKind, (name?: string) => string> = {
   "host-added": (n) => `host ${n} added`,
   "host-removed": (n) => `host ${n} removed`,
   "host-rekeyed": (n) => `host ${n} has a new key`,
+  "host-moved": (n) => `host ${n} reads the secret in another backend's file now`,
   "not-locked": () => "not in the lock (readers unknown)",
   "file-changed": () => "file changed since the lock was written",
   "header-mismatch": () => "header does not match the lock",
-  unreadable: () => "not a valid age file",
+  unreadable: () => "not a valid file of its format",
   forced: () => "--all",
+  "new-format": (n) => `first ${n} reader: a new file from the secret's value`,
 };
 
 export function describeReason(r: Reason): string {

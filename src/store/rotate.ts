@@ -2,14 +2,13 @@
 // written, and the lock records when each value changed (for `maxAge`).
 // Consumers restart on the next deploy because each new value gets a new
 // random value id in the lock, which the generated Nix carries (src/nixgen/data.ts).
-import { encryptBytes, parseRecipient, type LoadedIdentity } from "../crypto/index.js";
+import type { LoadedIdentity } from "../crypto/index.js";
 import { durationMs, type SecretSpec } from "../manifest/read.js";
 import { NixsecError } from "../errors.js";
 import { generateValue, type Generated, type GenerateKind } from "./generate.js";
-import { desiredReaders, isoSeconds, newValueId, readLock, renderLock, resolveLock, sha256Hex, lockFile, type LockEntry } from "./lock.js";
-import { checkCiphertext } from "./rekey-run.js";
 import type { StoreScan } from "./rekey.js";
-import { readersOf, secretFile, unknownSecret, type Store } from "./store.js";
+import { unknownSecret, type Store } from "./store.js";
+import { writeValues } from "./values.js";
 
 /**
  * The secrets to rotate for `names`: the names, then the secrets generated
@@ -62,36 +61,14 @@ export interface RotateResult {
 }
 
 /**
- * Encrypts each value to its secret's readers, checks every ciphertext
+ * Writes every file of each secret anew (fresh keys), checks them all
  * (readers, and decryption with `verifyWith`) before any file is replaced,
- * writes the files atomically, then records them in the lock with `now` as
- * the time their value changed.
+ * then records them in the lock with `now` as the time their value changed
+ * (values.ts, writeValues).
  */
 export async function writeRotated(store: Store, values: RotatedValue[], verifyWith: LoadedIdentity[], now: Date): Promise<RotateResult> {
-  const result: RotateResult = { written: [], headerOnly: [] };
-  const parsed = new Map<string, ReturnType<typeof parseRecipient>>();
-  const prepared: { secret: string; ciphertext: Uint8Array; desired: ReturnType<typeof desiredReaders> }[] = [];
-  for (const v of values) {
-    const recipients = readersOf(store, v.secret).map((r) => {
-      let p = parsed.get(r.key);
-      if (!p) parsed.set(r.key, (p = parseRecipient(r.key)));
-      return p;
-    });
-    const ciphertext = await encryptBytes(v.value, recipients);
-    const desired = desiredReaders(store, v.secret);
-    if (!(await checkCiphertext({ secret: v.secret, desired }, ciphertext, v.value, verifyWith))) result.headerOnly.push(v.secret);
-    prepared.push({ secret: v.secret, ciphertext, desired });
-  }
-  const read = readLock(store);
-  const entries = resolveLock(store, read);
-  for (const p of prepared) {
-    await store.tree.writeFile(secretFile(store, p.secret), p.ciphertext, 0o644);
-    result.written.push(p.secret);
-  }
-  for (const p of prepared) entries.set(p.secret, { secret: p.secret, sha256: sha256Hex(p.ciphertext), valueChanged: isoSeconds(now), valueId: newValueId(), ...p.desired });
-  const text = renderLock(entries.values());
-  if (text !== read.text) await store.tree.writeFile(lockFile(store), text, 0o644);
-  return result;
+  const r = await writeValues(store, values, verifyWith, now);
+  return { written: values.map((v) => v.secret), headerOnly: r.headerOnly };
 }
 
 export interface ValueAge {
@@ -104,17 +81,22 @@ export interface ValueAge {
   due: boolean;
 }
 
-/** How old each secret's value is against its `maxAge`, from the lock entries that describe the files. */
+/** How old each secret's value is against its `maxAge`, from the lock entries that describe its files (the oldest). */
 export function valueAges(store: Store, scan: StoreScan, now: Date): ValueAge[] {
   const secrets = store.manifest.data.secrets;
-  return scan.states.map((s): ValueAge => {
-    const spec = secrets[s.secret]!;
-    const entry: LockEntry | undefined = s.lock;
-    const out: ValueAge = { secret: s.secret, due: false };
+  const changed = new Map<string, string | undefined>();
+  for (const s of scan.states) {
+    const d = s.lock?.valueChanged;
+    const seen = changed.get(s.secret);
+    if (!changed.has(s.secret) || (d !== undefined && (seen === undefined || d < seen))) changed.set(s.secret, d);
+  }
+  return [...changed].map(([secret, valueChanged]): ValueAge => {
+    const spec = secrets[secret]!;
+    const out: ValueAge = { secret, due: false };
     if (spec.maxAge) out.maxAge = spec.maxAge;
-    if (entry?.valueChanged) {
-      out.valueChanged = entry.valueChanged;
-      const ms = now.getTime() - Date.parse(entry.valueChanged);
+    if (valueChanged) {
+      out.valueChanged = valueChanged;
+      const ms = now.getTime() - Date.parse(valueChanged);
       out.ageDays = Math.floor(ms / 86_400_000);
       const max = spec.maxAge ? durationMs(spec.maxAge) : undefined;
       out.due = max !== undefined && ms > max;

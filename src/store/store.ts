@@ -1,11 +1,16 @@
-// The secrets store on disk: the manifest plus `<secretsDir>/<name>.age`
-// files, each encrypted to the admins and the secret's hosts.
+// The secrets store on disk: the manifest plus, per secret, a file per
+// backend among its readers (`<secretsDir>/<name>.age` for agenix hosts,
+// `<name>.sops.bin` for sops-nix hosts), each encrypted to the admins and
+// the secret's hosts of that backend. Reading and writing values is in
+// values.ts; the formats in format-*.ts.
 import { lstatSync } from "node:fs";
 import path from "node:path";
 import { NixsecError } from "../errors.js";
-import { AgeError, decryptBytes, encryptBytes, localIdentities, parseRecipient, preloadFileKeys, type LoadedIdentity, type ParsedRecipient } from "../crypto/index.js";
 import { findManifest, loadManifest, MANIFEST_FILE, type Manifest } from "../manifest/read.js";
 import { RepoTree } from "../fs/tree.js";
+import type { Backend, SecretFormat } from "./format.js";
+import { ageFormat } from "./format-age.js";
+import { sopsFormat } from "./format-sops.js";
 
 export interface Store {
   manifest: Manifest;
@@ -41,8 +46,43 @@ export function storeOf(manifest: Manifest): Store {
   return { manifest, root, secretsDir: path.join(root, manifest.data.settings.secretsDir), tree: new RepoTree(root) };
 }
 
-export function secretFile(store: Store, name: string): string {
-  return path.join(store.secretsDir, `${name}.age`);
+/** The backend that decrypts on `host`: its own `backend`, else the repository's (settings.backend). */
+export function hostBackend(store: Store, host: string): Backend {
+  return store.manifest.data.hosts[host]?.backend ?? store.manifest.data.settings.backend;
+}
+
+/** Every format the store knows, age first (the order files are listed and tried in). */
+export const FORMATS: readonly SecretFormat[] = [ageFormat, sopsFormat];
+
+export function formatOf(backend: Backend): SecretFormat {
+  return backend === "sops-nix" ? sopsFormat : ageFormat;
+}
+
+/**
+ * The formats secret `name` is stored in: one per backend among its hosts,
+ * so each host reads the form its backend decrypts (a secret read by agenix
+ * and sops-nix hosts is stored twice, one value, kept together by add,
+ * rotate and rekey). A secret only admins read is stored in the
+ * repository's backend. Age first.
+ */
+export function formatsOf(store: Store, name: string): SecretFormat[] {
+  const secret = store.manifest.data.secrets[name];
+  if (!secret) throw unknownSecret(store, name);
+  const backends = new Set(secret.hosts.map((h) => hostBackend(store, h)));
+  if (backends.size === 0) backends.add(store.manifest.data.settings.backend);
+  return FORMATS.filter((f) => backends.has(f.backend));
+}
+
+/** Where secret `name` is stored in `format`: `<secretsDir>/<name><extension>`. */
+export function formFile(store: Store, name: string, format: SecretFormat): string {
+  return path.join(store.secretsDir, `${name}${format.extension}`);
+}
+
+/** The store's formats in use: those of every secret. */
+export function formatsInUse(store: Store): SecretFormat[] {
+  const used = new Set<SecretFormat>();
+  for (const name of Object.keys(store.manifest.data.secrets)) for (const f of formatsOf(store, name)) used.add(f);
+  return FORMATS.filter((f) => used.has(f));
 }
 
 /** A reader of a secret, named as in the manifest. */
@@ -52,27 +92,29 @@ export interface Reader {
   key: string;
 }
 
-/** Who may read `name`: every admin, then the secret's hosts, each sorted by name. */
-export function readersOf(store: Store, name: string): Reader[] {
+/** Who reads `name`'s file in `format`: every admin, then the secret's hosts of that format's backend, each sorted by name. */
+export function readersOf(store: Store, name: string, format: SecretFormat): Reader[] {
   const data = store.manifest.data;
   const secret = data.secrets[name];
   if (!secret) throw unknownSecret(store, name);
   const admins = Object.keys(data.admins).sort().map((n): Reader => ({ kind: "admin", name: n, key: data.admins[n]!.key }));
-  const hosts = [...secret.hosts].sort().map((n): Reader => {
+  const hosts = [...secret.hosts].sort().flatMap((n): Reader[] => {
     const host = data.hosts[n];
     if (!host) throw new NixsecError(`${store.manifest.path}: secrets.${name}.hosts: unknown host ${JSON.stringify(n)}`, { hint: "add it with `nixsec host add`" });
-    return { kind: "host", name: n, key: host.key };
+    return hostBackend(store, n) === format.backend ? [{ kind: "host", name: n, key: host.key }] : [];
   });
   return [...admins, ...hosts];
 }
 
-export function recipientsOf(store: Store, name: string): ParsedRecipient[] {
-  return readersOf(store, name).map((r) => {
+/** The recipient strings of `name`'s file in `format`; a key the format cannot carry is an error naming its field. */
+export function recipientsOf(store: Store, name: string, format: SecretFormat): string[] {
+  return readersOf(store, name, format).map((r) => {
     try {
-      return parseRecipient(r.key);
+      return format.recipient(r.key);
     } catch (err) {
+      if (!(err instanceof NixsecError)) throw err;
       const where = r.kind === "admin" ? `admins.${r.name}.key` : `hosts.${r.name}.key`;
-      throw new NixsecError(`${store.manifest.path}: ${where}: ${(err as Error).message}`, { hint: `fix the key with \`nixsec ${r.kind} set-key ${r.name}\`` });
+      throw new NixsecError(`${store.manifest.path}: ${where}: ${err.message}`, { hint: err.hints });
     }
   });
 }
@@ -83,84 +125,4 @@ export function unknownSecret(store: Store, name: string): NixsecError {
   return new NixsecError(`no secret named ${JSON.stringify(name)} in ${store.manifest.path}`, {
     hint: near.length ? `did you mean ${near.map((n) => JSON.stringify(n)).join(" or ")}? (\`nixsec list\` shows all)` : "`nixsec list` shows the secrets",
   });
-}
-
-/**
- * Encrypts `value` to the secret's readers and replaces its file atomically.
- * The new ciphertext is checked to decrypt with `verifyWith` (the admin
- * identity) before it replaces the old file, when given.
- */
-export async function writeSecretValue(store: Store, name: string, value: Uint8Array, verifyWith?: LoadedIdentity[]): Promise<string> {
-  const file = secretFile(store, name);
-  const ciphertext = await encryptBytes(value, recipientsOf(store, name));
-  // Plugins are left out: checking a file is no reason to ask a hardware key for a touch.
-  const local = localIdentities(verifyWith ?? []);
-  if (local.length) {
-    let back: Uint8Array | null = null;
-    try {
-      back = await decryptBytes(ciphertext, local);
-    } catch (err) {
-      // The identity may no longer be a reader (an admin re-keyed or removed).
-      if (!(err instanceof AgeError && err.kind === "no-match")) throw err;
-    }
-    if (back && Buffer.compare(Buffer.from(back), Buffer.from(value)) !== 0) {
-      throw new NixsecError(`${name}: the new ciphertext does not decrypt to the value; nothing was written`, { exitCode: 3 });
-    }
-  }
-  await store.tree.writeFile(file, ciphertext, 0o644);
-  return file;
-}
-
-/**
- * Prepares reading many secrets (readSecretValue each, afterwards): the
- * files a plugin identity must open go to it in one session, so a hardware
- * key asks once for all of them. Missing or unreadable files are left for
- * readSecretValue to report.
- */
-export async function preloadSecrets(store: Store, names: string[], identities: LoadedIdentity[]): Promise<void> {
-  const files: Uint8Array[] = [];
-  for (const name of names) {
-    try {
-      const bytes = store.tree.readFile(secretFile(store, name));
-      if (bytes) files.push(bytes);
-    } catch {
-      // a link or an odd file there: reported by readSecretValue
-    }
-  }
-  await preloadFileKeys(files, identities);
-}
-
-/** The ciphertext of secret `name`, read without following links (fs/tree.ts). */
-export function readSecretFile(store: Store, name: string): Uint8Array {
-  if (!store.manifest.data.secrets[name]) throw unknownSecret(store, name);
-  const file = secretFile(store, name);
-  const data = store.tree.readFile(file);
-  if (!data) throw new NixsecError(`cannot read ${file}: the file is missing`, { hint: `set a value with \`nixsec add ${name} --force\`` });
-  return data;
-}
-
-export async function readSecretValue(store: Store, name: string, identities: LoadedIdentity[]): Promise<Uint8Array> {
-  return decryptSecretFile(store, name, readSecretFile(store, name), identities);
-}
-
-/** Decrypts `data`, the file of secret `name`, with a message naming the file when no identity fits. */
-export async function decryptSecretFile(store: Store, name: string, data: Uint8Array, identities: LoadedIdentity[]): Promise<Uint8Array> {
-  const file = secretFile(store, name);
-  try {
-    return await decryptBytes(data, identities);
-  } catch (err) {
-    if (err instanceof AgeError && err.kind === "no-match") {
-      throw new NixsecError(`${file}: none of your identities can decrypt it`, {
-        hint: [
-          `identities tried: ${identities.map((i) => i.source).join(", ") || "none"}`,
-          "pass -i/--identity with an admin key, or set NIXSEC_IDENTITY to its path",
-        ],
-      });
-    }
-    // A damaged or truncated file names itself; a plugin's failure names the plugin.
-    if (err instanceof AgeError && err.kind !== "plugin") {
-      throw new NixsecError(`${file}: ${err.message}`, { hint: err.hints.length ? err.hints : `the file is damaged: restore it from git, or set a new value with \`nixsec add ${name} --force\`` });
-    }
-    throw err;
-  }
 }

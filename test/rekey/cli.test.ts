@@ -88,7 +88,7 @@ describe.runIf(run)("rekey through the CLI", () => {
     const dry = await f.nixsec(["rekey", "--dry-run", "--json"]);
     expect(dry.code).toBe(0);
     const plan = JSON.parse(dry.stdout.toString());
-    expect(plan.rekey).toEqual([{ secret: "web/token", file: "secrets/web/token.age", reasons: [{ kind: "host-added", name: "h3", text: "host h3 added" }], lostReaders: [], replacedKeys: [] }]);
+    expect(plan.rekey).toEqual([{ secret: "web/token", file: "secrets/web/token.age", format: "age", reasons: [{ kind: "host-added", name: "h3", text: "host h3 added" }], lostReaders: [], replacedKeys: [] }]);
     expect(plan.dryRun).toBe(true);
     expect(f.git("status", "--porcelain")).toBe("");
     const r = await f.nixsec(["rekey", "--json"]);

@@ -10,8 +10,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptBytes, parseIdentityFile } from "../../src/crypto/index.js";
 import { keyIdOf, readLock, resolveLock, sha256Hex, stanzaOfKeyId } from "../../src/store/lock.js";
-import { scanHeader } from "../../src/store/rekey.js";
-import { secretFile } from "../../src/store/store.js";
+import { ageFormat, scanHeader } from "../../src/store/format-age.js";
+import { formFile, type Store } from "../../src/store/store.js";
+
+const secretFile = (store: Store, name: string) => formFile(store, name, ageFormat);
 import { nixsecBin, scrubbedEnv } from "../helpers/cli.js";
 import { needTool } from "../helpers/tools.js";
 import { makeFixture, type Fixture } from "./fixture.js";

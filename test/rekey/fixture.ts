@@ -6,7 +6,8 @@ import path from "node:path";
 import { encryptBytes, generateAgeKey, parseIdentityFile, parseRecipient, type LoadedIdentity } from "../../src/crypto/index.js";
 import { loadManifest } from "../../src/manifest/index.js";
 import { desiredReaders, isoSeconds, renderLock, sha256Hex, type LockEntry } from "../../src/store/lock.js";
-import { readersOf, secretFile, storeOf, type Store } from "../../src/store/store.js";
+import { ageFormat } from "../../src/store/format-age.js";
+import { formFile, readersOf, storeOf, type Store } from "../../src/store/store.js";
 import { tempRepo, type TempRepo } from "../helpers/repo.js";
 
 export interface Fixture {
@@ -56,11 +57,11 @@ export async function makeFixture(spec: FixtureSpec): Promise<Fixture> {
   const parsed = new Map<string, ReturnType<typeof parseRecipient>>();
   const entries: LockEntry[] = [];
   for (const n of names) {
-    const recipients = readersOf(store, n).map((r) => parsed.get(r.key) ?? parsed.set(r.key, parseRecipient(r.key)).get(r.key)!);
+    const recipients = readersOf(store, n, ageFormat).map((r) => parsed.get(r.key) ?? parsed.set(r.key, parseRecipient(r.key)).get(r.key)!);
     const ct = await encryptBytes(new TextEncoder().encode(valueOf(n)), recipients);
-    mkdirSync(path.dirname(secretFile(store, n)), { recursive: true });
-    writeFileSync(secretFile(store, n), ct);
-    entries.push({ secret: n, sha256: sha256Hex(ct), valueChanged: isoSeconds(spec.valueChanged ?? new Date()), ...desiredReaders(store, n) });
+    mkdirSync(path.dirname(formFile(store, n, ageFormat)), { recursive: true });
+    writeFileSync(formFile(store, n, ageFormat), ct);
+    entries.push({ secret: n, sha256: sha256Hex(ct), valueChanged: isoSeconds(spec.valueChanged ?? new Date()), ...desiredReaders(store, n, ageFormat) });
   }
   writeFileSync(path.join(store.secretsDir, "nixsec.lock"), renderLock(entries));
   const git = (...args: string[]) => execFileSync("git", args, { cwd: t.repo, env: { ...process.env, ...t.env }, encoding: "utf8" });

@@ -6,6 +6,7 @@ import { parseManifest } from "../../src/manifest/index.js";
 import { printPlan, progressDisplay, rotateLines } from "../../src/cli/commands/rekey.js";
 import type { Io } from "../../src/cli/io.js";
 import type { RekeyPlan, StoreScan } from "../../src/store/rekey.js";
+import { ageFormat } from "../../src/store/format-age.js";
 import { storeOf } from "../../src/store/store.js";
 
 function fakeIo(tty: boolean): { io: Io; err: () => string } {
@@ -71,17 +72,19 @@ describe("plan and rotate lines", () => {
     const plan: RekeyPlan = {
       rekey: names.map((secret, i) => ({
         secret,
+        format: ageFormat,
         desired: { admins: {}, hosts: {} },
         lost: [],
         replaced: [],
         reasons: i < 2 ? [{ kind: "host-rekeyed", name: "h1" }, { kind: "admin-added", name: "bob" }] : [{ kind: "admin-added", name: "bob" }],
       })),
       lockOnly: [],
+      retire: [],
       missing: ["x/missing"],
       dropped: [],
       unchanged: 3,
     };
-    const scan = { states: [], lock: { candidates: new Map(), problems: [], text: null }, orphans: ["old.age"], leftovers: [] } as StoreScan;
+    const scan = { states: [], retired: [], lock: { candidates: new Map(), problems: [], text: null }, orphans: ["old.age"], leftovers: [] } as StoreScan;
     printPlan(io, plan, scan);
     await new Promise((r) => setImmediate(r));
     const out = err();
@@ -89,6 +92,6 @@ describe("plan and rotate lines", () => {
     expect(out).toContain("  host h1 has a new key (2): s/00, s/01\n");
     expect(out).toContain("  admin bob added (14): s/00, s/01, s/02, s/03, s/04, s/05, s/06, s/07, s/08, s/09 and 4 more\n");
     expect(out).toMatch(/warning: 1 secret without a file: x\/missing/);
-    expect(out).toMatch(/warning: \.age files no secret names: old\.age/);
+    expect(out).toMatch(/warning: encrypted files no secret names: old\.age/);
   });
 });

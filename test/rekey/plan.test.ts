@@ -6,7 +6,9 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { encryptBytes, generateAgeKey, parseRecipient } from "../../src/crypto/index.js";
 import type { LockEntry, ReaderKeys } from "../../src/store/lock.js";
-import { headerFits, planRekey, scanHeader, summarizeHeader, type HeaderSummary, type SecretState } from "../../src/store/rekey.js";
+import type { HeaderSummary } from "../../src/store/format.js";
+import { ageFormat, headerFits, scanHeader, summarizeHeader } from "../../src/store/format-age.js";
+import { planRekey, type SecretState } from "../../src/store/rekey.js";
 import { interopDir } from "../helpers/tools.js";
 
 function sshId(seed: string): string {
@@ -33,7 +35,7 @@ function readers(admins: Record<string, string>, hosts: Record<string, string>):
 function state(desired: ReaderKeys, opts: { written?: ReaderKeys | null; lock?: ReaderKeys | null; sha?: string; header?: HeaderSummary | null; missing?: boolean; valueChanged?: string } = {}): SecretState {
   const written = opts.written === undefined ? desired : opts.written;
   const ids = written ? [...Object.values(written.admins), ...Object.values(written.hosts)] : [];
-  const s: SecretState = { secret: "svc/key", desired };
+  const s: SecretState = { secret: "svc/key", format: ageFormat, desired };
   if (!opts.missing) s.file = { sha256: SHA, header: opts.header === undefined ? header(ids) : opts.header, bytes: new Uint8Array(0) };
   const lock = opts.lock === undefined ? written : opts.lock;
   if (lock) {

@@ -27,7 +27,7 @@ describe("workerEncryptor", () => {
     await new Promise((r) => setImmediate(r));
     expect(fifthDone).toBe(false);
     await pool.helpUntil(Promise.all(out));
-    for (const [i, p] of out.entries()) expect(new TextDecoder().decode(await decryptBytes(await p, ids))).toBe(`value-${i}`);
+    for (const [i, p] of out.entries()) expect(new TextDecoder().decode(await decryptBytes((await p) as Uint8Array, ids))).toBe(`value-${i}`);
     await pool.close();
   });
 

@@ -9,7 +9,10 @@ import { saveManifest, setHostKey } from "../../src/manifest/index.js";
 import { lockFile, readLock, resolveLock } from "../../src/store/lock.js";
 import { executeRekey, setCiphertextTamperForTests } from "../../src/store/rekey-run.js";
 import { planScan, scanStore } from "../../src/store/rekey.js";
-import { secretFile, storeOf, type Store } from "../../src/store/store.js";
+import { ageFormat } from "../../src/store/format-age.js";
+import { formFile, storeOf, type Store } from "../../src/store/store.js";
+
+const secretFile = (store: Store, name: string) => formFile(store, name, ageFormat);
 import { needTool } from "../helpers/tools.js";
 import { makeFixture, type Fixture } from "./fixture.js";
 
@@ -43,7 +46,7 @@ describe.runIf(run)("executeRekey", () => {
 
   it("a fresh store plans nothing", async () => {
     const store = await f.store();
-    const plan = planScan(scanStore(store));
+    const plan = planScan(await scanStore(store));
     expect(plan.rekey).toEqual([]);
     expect(plan.unchanged).toBe(24);
   });
@@ -51,7 +54,7 @@ describe.runIf(run)("executeRekey", () => {
   it("after a host key change, rewrites exactly the files that host reads; values survive; the new key reads them", async () => {
     const { store, priv } = await changeHostKey("h2");
     const before = snapshot(store, f.names);
-    const scan = scanStore(store);
+    const scan = await scanStore(store);
     const plan = planScan(scan);
     const h2 = f.names.filter((n) => secrets[n]!.includes("h2")).sort();
     expect(plan.rekey.map((i) => i.secret).sort()).toEqual(h2);
@@ -64,12 +67,12 @@ describe.runIf(run)("executeRekey", () => {
     await expectAllValues(f, store);
     const hostId = await parseIdentityFile(readFileSync(priv), priv);
     for (const n of h2) expect(Buffer.from(await decryptBytes(after.get(n)!, hostId)).toString()).toBe(f.value(n));
-    expect(planScan(scanStore(store)).rekey).toEqual([]);
+    expect(planScan(await scanStore(store)).rekey).toEqual([]);
   });
 
   it("never replaces a file with a ciphertext that does not decrypt to the value; what was written before is recorded", async () => {
     const { store } = await changeHostKey("h1");
-    const scan = scanStore(store);
+    const scan = await scanStore(store);
     const plan = planScan(scan);
     const victim = plan.rekey[3]!.secret;
     const before = snapshot(store, f.names);
@@ -83,11 +86,11 @@ describe.runIf(run)("executeRekey", () => {
     expect(readFileSync(secretFile(store, victim)).equals(before.get(victim)!)).toBe(true);
     await expectAllValues(f, store);
     // The three files written before it are in the lock; the rest still need a rekey.
-    const left = planScan(scanStore(store));
+    const left = planScan(await scanStore(store));
     expect(left.rekey.map((i) => i.secret)).toEqual(plan.rekey.slice(3).map((i) => i.secret));
     setCiphertextTamperForTests(undefined);
-    await executeRekey(store, scanStore(store), left, { identities: f.admin });
-    expect(planScan(scanStore(store)).rekey).toEqual([]);
+    await executeRekey(store, await scanStore(store), left, { identities: f.admin });
+    expect(planScan(await scanStore(store)).rekey).toEqual([]);
     await expectAllValues(f, store);
   });
 
@@ -96,7 +99,7 @@ describe.runIf(run)("executeRekey", () => {
     const before = snapshot(store, f.names);
     const lockBefore = readFileSync(lockFile(store));
     const other = await parseIdentityFile(new TextEncoder().encode((await generateAgeKey()).identity), "other.key");
-    const scan = scanStore(store);
+    const scan = await scanStore(store);
     let called = false;
     await expect(executeRekey(store, scan, planScan(scan), { identities: other, beforeWrite: async () => void (called = true) })).rejects.toThrow(/cannot decrypt 12 secrets to rekey: .*nothing was written/);
     expect(called).toBe(false);
@@ -108,28 +111,28 @@ describe.runIf(run)("executeRekey", () => {
   it("a lock left behind (crash after the files, before the lock) is caught up by the next run", async () => {
     const { store } = await changeHostKey("h2");
     const oldLock = readFileSync(lockFile(store), "utf8");
-    const scan = scanStore(store);
+    const scan = await scanStore(store);
     const plan = planScan(scan);
     await executeRekey(store, scan, plan, { identities: f.admin });
     writeFileSync(lockFile(store), oldLock); // as if killed before the lock write
-    const again = planScan(scanStore(store));
+    const again = planScan(await scanStore(store));
     expect(again.rekey.map((i) => i.secret)).toEqual(plan.rekey.map((i) => i.secret));
     for (const i of again.rekey) expect(i.reasons).toEqual([{ kind: "file-changed" }]);
-    await executeRekey(store, scanStore(store), again, { identities: f.admin });
-    expect(planScan(scanStore(store)).rekey).toEqual([]);
+    await executeRekey(store, await scanStore(store), again, { identities: f.admin });
+    expect(planScan(await scanStore(store)).rekey).toEqual([]);
     await expectAllValues(f, store);
   });
 
   it("rekey keeps value dates; --all rewrites every file; a merge-conflicted lock is cleaned up", async () => {
     const store = await f.store();
     const dates = new Map([...resolveLock(store, readLock(store))].map(([n, e]) => [n, e.valueChanged]));
-    const scan = scanStore(store);
+    const scan = await scanStore(store);
     await executeRekey(store, scan, planScan(scan, { all: true }), { identities: f.admin });
     const after = resolveLock(store, readLock(store));
     for (const n of f.names) expect(after.get(n)!.valueChanged).toBe(dates.get(n));
     const text = readFileSync(lockFile(store), "utf8").split("\n");
     writeFileSync(lockFile(store), [text[0], "<<<<<<< HEAD", text[1], "=======", text[1]!.replace(/"sha256":"[0-9a-f]+"/, `"sha256":"${"0".repeat(64)}"`), ">>>>>>> other", ...text.slice(2)].join("\n"));
-    const dirty = scanStore(store);
+    const dirty = await scanStore(store);
     expect(dirty.lock.problems.join()).toMatch(/merge conflict/);
     expect(planScan(dirty).rekey).toEqual([]);
     const r = await executeRekey(store, dirty, planScan(dirty), { identities: f.admin });

@@ -36,8 +36,11 @@ describe("value ids", () => {
 
   it("count for gen only when the entry describes the file on disk", () => {
     const entries = new Map([["a/b", entry({ valueId: "idididididididid" })]]);
-    expect(valueIdOf(entries, "a/b", "a".repeat(64))).toBe("idididididididid");
-    expect(valueIdOf(entries, "a/b", "b".repeat(64))).toBeUndefined();
-    expect(valueIdOf(entries, "x", "a".repeat(64))).toBeUndefined();
+    expect(valueIdOf(entries, "a/b", "age", "a".repeat(64))).toBe("idididididididid");
+    expect(valueIdOf(entries, "a/b", "age", "b".repeat(64))).toBeUndefined();
+    expect(valueIdOf(entries, "x", "age", "a".repeat(64))).toBeUndefined();
+    expect(valueIdOf(entries, "a/b", "sops", "a".repeat(64))).toBeUndefined(); // the sops file's entry is another
+    entries.set("a/b:sops", entry({ secret: "a/b", format: "sops", valueId: "sopssopssopssops" }));
+    expect(valueIdOf(entries, "a/b", "sops", "a".repeat(64))).toBe("sopssopssopssops");
   });
 });

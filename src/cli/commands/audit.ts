@@ -200,14 +200,14 @@ async function scanClosure(io: Io, paths: string[], opts: AuditCommandOptions): 
   if (opts.staged) throw new NixsecError("--closure and --staged do not go together", { hint: "--closure searches a built system; --staged scans a commit" });
   for (const p of paths) if (!existsSync(path.resolve(io.cwd, p))) throw new NixsecError(`no such file or directory: ${p}`, { hint: "give a result link, a store path or a directory" });
   const { adminIdentities, openCliStore } = await import("../context.js");
-  const { preloadSecrets, readSecretValue, secretFile } = await import("../../store/store.js");
+  const { preloadSecrets, readSecretValue, secretFiles } = await import("../../store/values.js");
   const store = await openCliStore(io, {});
   const ids = await adminIdentities(io, store, { identity: opts.identity ?? [] });
   await preloadSecrets(store, Object.keys(store.manifest.data.secrets), ids); // a hardware key asks once
   const notes: Note[] = [];
   const secrets: ClosureSecret[] = [];
   for (const [name, spec] of Object.entries(store.manifest.data.secrets).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (!existsSync(secretFile(store, name))) { notes.push({ file: MANIFEST, message: `${name}: not searched: it has no file` }); continue; }
+    if (secretFiles(store, name).length === 0) { notes.push({ file: MANIFEST, message: `${name}: not searched: it has no file` }); continue; }
     secrets.push({ name, value: await readSecretValue(store, name, ids), format: spec.format });
   }
   const { needles, skipped } = closureNeedles(secrets);

@@ -28,18 +28,21 @@ export interface InitOptions {
   adminKey?: string;
   keyOut?: string;
   secretsDir?: string;
+  backend?: "agenix" | "sops-nix";
 }
 
-function manifestText(admin: string, key: string, secretsDir: string): string {
+function manifestText(admin: string, key: string, secretsDir: string, backend: string): string {
   return `# nixsec manifest: who may read which secret. Edit by hand or with nixsec;
 # comments and order are kept. JSON schema: schema/nixsec.schema.json in nixsec.
 version: 1
 
 settings:
-  # Encrypted files live at <secretsDir>/<name>.age.
+  # Encrypted files live at <secretsDir>/<name>.age (agenix hosts) and
+  # <secretsDir>/<name>.sops.bin (sops-nix hosts).
   secretsDir: ${secretsDir}
-  # The NixOS module that decrypts on the hosts.
-  backend: agenix
+  # The NixOS module that decrypts on the hosts (agenix or sops-nix); a host
+  # may name its own (hosts.NAME.backend).
+  backend: ${backend}
 
 # People who can decrypt, edit and rekey every secret.
 admins:
@@ -128,13 +131,28 @@ async function initLocked(io: Io, root: string, opts: InitOptions): Promise<void
     printInfo(io, `created admin key ${identityPath} (mode 0600); back it up: without it (or another admin) the secrets are lost`);
   }
 
-  const text = manifestText(admin, publicKey, secretsDir);
+  const backend = opts.backend ?? "agenix";
+  const text = manifestText(admin, publicKey, secretsDir, backend);
   parseManifest(text, manifestPath); // validate the admin name, key and secretsDir before writing
   tree.mkdir(path.join(root, secretsDir));
   const attrs = path.join(root, secretsDir, ".gitattributes");
-  if (!tree.statFile(attrs)) await tree.writeFile(attrs, "# age files are binary: no text diffs or merges\n*.age binary\n# the lock has one line per secret; a union merge keeps both sides (nixsec resolves duplicates)\nnixsec.lock merge=union\n", 0o644);
+  if (!tree.statFile(attrs)) await tree.writeFile(attrs, GITATTRIBUTES, 0o644);
   await tree.writeFile(manifestPath, text, 0o644);
   if (cfg) await recordIdentity(cfg, root, identityPath);
   printInfo(io, `wrote ${path.relative(io.cwd, manifestPath) || MANIFEST_FILE} with admin ${admin} (${publicKey.slice(0, 24)}…)`);
   printInfo(io, "next: nixsec host add HOST --key-file HOST.pub, then nixsec add SERVICE/KEY --host HOST");
+  if (backend === "sops-nix") printInfo(io, "on the hosts, import sops-nix's module (sops-nix.nixosModules.sops) beside nixsec's");
 }
+
+/**
+ * age files are binary (no text diffs or merges); sops files are JSON whose
+ * diff shows which recipients or values changed, but a merge of two versions
+ * never makes a valid file (one MAC over all values), so neither is merged.
+ */
+const GITATTRIBUTES = `# age files are binary: no text diffs or merges
+*.age binary
+# sops files (sops-nix hosts): diffs show the recipients and values that changed; never merged
+*.sops.bin diff -merge
+# the lock has one line per file; a union merge keeps both sides (nixsec resolves duplicates)
+nixsec.lock merge=union
+`;

@@ -6,10 +6,10 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { NixsecError } from "../../errors.js";
 import { generateAgeKey, parseIdentityFile, parseRecipient, type LoadedIdentity } from "../../crypto/index.js";
-import { addAdmin, addHost, removeAdmin, removeHost, setAdminKey, setHostKey, type Manifest } from "../../manifest/index.js";
+import { addAdmin, addHost, removeAdmin, removeHost, setAdminKey, setHostBackend, setHostKey, type Manifest } from "../../manifest/index.js";
 import { defaultKeyDir, recordIdentity, resolveIdentityPaths } from "../../store/identity.js";
 import { keyIdOf } from "../../store/lock.js";
-import type { Store } from "../../store/store.js";
+import { hostBackend, type Store } from "../../store/store.js";
 import { adminIdentities, configHome, keyFromFlags, openCliStore, type StoreOptions } from "../context.js";
 import type { Io } from "../io.js";
 import { printInfo, printWarning } from "../output.js";
@@ -20,6 +20,7 @@ import { requireAdmin } from "./flags.js";
 type Kind = "admin" | "host";
 
 interface KeyOptions extends StoreOptions {
+  backend?: "agenix" | "sops-nix";
   key?: string;
   keyFile?: string;
   json?: boolean;
@@ -54,10 +55,27 @@ export async function principalAdd(io: Io, kind: Kind, name: string, opts: KeyOp
     throw new NixsecError(`admin ${name} needs a public key (--key or --key-file)`, { hint: "an age1… key from `nixsec age keygen`, or the admin's ~/.ssh/id_ed25519.pub" });
   }
   validateKey(key, opts.key ? "--key" : "--key-file");
-  const m = kind === "admin" ? addAdmin(store.manifest, name, key) : addHost(store.manifest, name, key);
+  const m = kind === "admin" ? addAdmin(store.manifest, name, key) : addHost(store.manifest, name, key, opts.backend);
   // A new admin reads every secret; a new host reads none until a secret names it.
   await applyReaderChange(io, store, m, opts);
-  printInfo(io, `added ${kind} ${name}`);
+  printInfo(io, `added ${kind} ${name}${kind === "host" && opts.backend ? ` (decrypts with ${opts.backend})` : ""}`);
+}
+
+/**
+ * `nixsec host set-backend NAME BACKEND`: the host's secrets get files in
+ * that backend's format (made from their values), and files no host reads
+ * any more go; the rekey this implies runs as for a key change.
+ */
+export async function hostSetBackend(io: Io, name: string, backend: string, opts: KeyOptions): Promise<void> {
+  const store = await openCliStore(io, opts);
+  if (backend !== "agenix" && backend !== "sops-nix") throw new NixsecError(`BACKEND ${JSON.stringify(backend)}: must be agenix or sops-nix`, { hint: `e.g. nixsec host set-backend ${name} sops-nix` });
+  const m = setHostBackend(store.manifest, name, backend);
+  if (hostBackend(store, name) === backend) {
+    printInfo(io, `host ${name} already decrypts with ${backend}; nothing to do`);
+    return;
+  }
+  await applyReaderChange(io, store, m, opts);
+  printInfo(io, `host ${name} now decrypts with ${backend}; run \`nixsec gen\` and import ${backend === "sops-nix" ? "sops-nix's module (sops-nix.nixosModules.sops)" : "agenix's module (agenix.nixosModules.default)"} on ${name} before deploying`);
 }
 
 export async function principalSetKey(io: Io, kind: Kind, name: string, opts: KeyOptions): Promise<void> {
@@ -199,7 +217,7 @@ export async function principalList(io: Io, kind: Kind, opts: KeyOptions): Promi
       /* the manifest loader already validated it */
     }
     const secrets = kind === "host" ? secretsOfHost(store.manifest, name) : undefined;
-    return { name, type, key, fingerprint: tag, ...(secrets ? { secrets } : {}) };
+    return { name, type, key, fingerprint: tag, ...(kind === "host" ? { backend: hostBackend(store, name) } : {}), ...(secrets ? { secrets } : {}) };
   });
   if (opts.json) {
     io.stdout.write(JSON.stringify(rows, null, 2) + "\n");
@@ -207,6 +225,6 @@ export async function principalList(io: Io, kind: Kind, opts: KeyOptions): Promi
   }
   for (const r of rows) {
     const count = r.secrets ? `\t${r.secrets.length} secret${r.secrets.length === 1 ? "" : "s"}` : "";
-    io.stdout.write(`${r.name}\t${r.type}\t${r.fingerprint ?? r.key}${count}\n`);
+    io.stdout.write(`${r.name}\t${r.type}\t${r.fingerprint ?? r.key}${"backend" in r ? `\t${r.backend}` : ""}${count}\n`);
   }
 }

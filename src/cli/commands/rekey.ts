@@ -12,7 +12,7 @@ import { executeRekey, startEncryptor, type RekeyProgress, type RunResult } from
 import type { Encryptor } from "../../store/rekey-worker.js";
 import { describeReason, lockIsDirty, planIsEmpty, planScan, readerChanges, scanStore, type RekeyPlan, type StoreScan } from "../../store/rekey.js";
 import { desiredReaders } from "../../store/lock.js";
-import { readersOf, secretFile, storeOf, type Store } from "../../store/store.js";
+import { formatsOf, formFile, readersOf, storeOf, type Store } from "../../store/store.js";
 import { adminIdentities, openCliStore, type StoreOptions } from "../context.js";
 import type { Io } from "../io.js";
 import { printInfo, printWarning } from "../output.js";
@@ -52,12 +52,21 @@ export function printPlan(io: Io, plan: RekeyPlan, scan: StoreScan, verbose = fa
     for (const [why, names] of groups) io.stderr.write(`  ${why} (${names.length}): ${nameList(names, verbose ? Infinity : 10)}\n`);
     const adopted = plan.lockOnly.filter((u) => u.why === "adopted").map((u) => u.secret);
     const renamed = plan.lockOnly.filter((u) => u.why === "renamed").map((u) => u.secret);
-    if (adopted.length) io.stderr.write(`  lock only, readers proven by the file's SSH stanzas (${adopted.length}): ${nameList(adopted)}\n`);
+    if (adopted.length) io.stderr.write(`  lock only, readers proven by the file itself (${adopted.length}): ${nameList(adopted)}\n`);
     if (renamed.length) io.stderr.write(`  lock only, a reader was renamed (${renamed.length}): ${nameList(renamed)}\n`);
-    if (plan.dropped.length) io.stderr.write(`  lock only, secret no longer in the manifest (${plan.dropped.length}): ${nameList(plan.dropped)}\n`);
+    if (plan.dropped.length) io.stderr.write(`  lock only, file no longer in the manifest (${plan.dropped.length}): ${nameList(plan.dropped)}\n`);
+    for (const [noun, names] of groupBy(plan.retire, (r) => r.format.noun)) {
+      io.stderr.write(`  ${noun} no host reads any more, removed once the other file is written (${names.length}): ${nameList(names)}\n`);
+    }
   }
   if (plan.missing.length) printWarning(io, `${plural(plan.missing.length, "secret")} without a file: ${nameList(plan.missing)} (set a value with \`nixsec add NAME --force\`)`);
-  if (scan.orphans.length) printWarning(io, `.age files no secret names: ${nameList(scan.orphans)} (remove them, or add the secrets to the manifest)`);
+  if (scan.orphans.length) printWarning(io, `encrypted files no secret names: ${nameList(scan.orphans)} (remove them, or add the secrets to the manifest)`);
+}
+
+function groupBy<T extends { secret: string }>(items: T[], key: (t: T) => string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const i of items) out.set(key(i), [...(out.get(key(i)) ?? []), i.secret]);
+  return out;
 }
 
 export function planJson(store: Store, plan: RekeyPlan, scan: StoreScan, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -65,12 +74,14 @@ export function planJson(store: Store, plan: RekeyPlan, scan: StoreScan, extra: 
     ...extra,
     rekey: plan.rekey.map((i) => ({
       secret: i.secret,
-      file: path.relative(store.root, secretFile(store, i.secret)),
+      file: path.relative(store.root, formFile(store, i.secret, i.format)),
+      format: i.format.id,
       reasons: i.reasons.map((r) => ({ ...r, text: describeReason(r) })),
       lostReaders: i.lost,
       replacedKeys: i.replaced,
     })),
-    lockOnly: plan.lockOnly.map((u) => ({ secret: u.secret, why: u.why })),
+    lockOnly: plan.lockOnly.map((u) => ({ secret: u.secret, format: u.format.id, why: u.why })),
+    retire: plan.retire.map((r) => ({ secret: r.secret, file: path.relative(store.root, formFile(store, r.secret, r.format)), format: r.format.id, lostReaders: r.lost })),
     dropped: plan.dropped,
     missing: plan.missing,
     orphans: scan.orphans,
@@ -192,14 +203,19 @@ export async function rekey(io: Io, opts: RekeyOptions): Promise<void> {
 
 /** Recipient wraps a rekey of every secret takes. */
 function allWraps(store: Store): number {
-  return Object.keys(store.manifest.data.secrets).reduce((n, name) => n + readersOf(store, name).length, 0);
+  return Object.keys(store.manifest.data.secrets).reduce((n, name) => n + formatsOf(store, name).reduce((k, f) => k + readersOf(store, name, f).length, 0), 0);
+}
+
+/** Each file's readers of a secret, as one comparable text: a change means its files must change. */
+function readersText(store: Store, name: string): string {
+  return JSON.stringify(formatsOf(store, name).map((f) => [f.id, desiredReaders(store, name, f)]));
 }
 
 async function rekeyWith(io: Io, opts: RekeyOptions, store: Store, jobs: number | undefined, encryptor: Promise<Encryptor> | undefined): Promise<void> {
-  const scan = scanStore(store);
+  const scan = await scanStore(store);
   const plan = planScan(scan, { all: opts.all });
   printPlan(io, plan, scan, opts.dryRun);
-  const lost = plan.rekey.filter((i) => i.lost.length > 0);
+  const lost = [...plan.rekey, ...plan.retire].filter((i) => i.lost.length > 0);
   const work = !planIsEmpty(plan) || lockIsDirty(scan.lock) || scan.leftovers.length > 0;
   if (opts.dryRun || !work) {
     if (opts.json) io.stdout.write(JSON.stringify(planJson(store, plan, scan, { dryRun: Boolean(opts.dryRun), written: [] }), null, 2) + "\n");
@@ -217,7 +233,7 @@ async function rekeyWith(io: Io, opts: RekeyOptions, store: Store, jobs: number 
   }
   const replaced = plan.rekey.filter((i) => i.replaced.length > 0 && i.lost.length === 0);
   if (replaced.length) printRotateAdvice(io, store, replaced.map((i) => i.secret), nameList([...new Set(replaced.flatMap((i) => i.replaced))], 3), true);
-  if (result.written.length) await regenerate(io, store);
+  if (result.written.length || result.retired.length) await regenerate(io, store);
 }
 
 export interface ChangeOptions extends StoreOptions {
@@ -233,17 +249,19 @@ export interface ChangeOptions extends StoreOptions {
  */
 export async function applyReaderChange(io: Io, before: Store, m: Manifest, opts: ChangeOptions, loaded?: LoadedIdentity[]): Promise<RekeyPlan> {
   const after = storeOf(m);
-  const scan = scanStore(after);
+  const scan = await scanStore(after);
   const full = planScan(scan);
   // Only what this change implies: secrets whose readers it changed. Other
   // pending work (a store from before the lock, a hand edit) is `nixsec rekey`'s.
-  const changed = new Set(Object.keys(m.data.secrets).filter((n) => !before.manifest.data.secrets[n] || JSON.stringify(desiredReaders(before, n)) !== JSON.stringify(desiredReaders(after, n))));
+  const changed = new Set(Object.keys(m.data.secrets).filter((n) => !before.manifest.data.secrets[n] || readersText(before, n) !== readersText(after, n)));
   const rekey = full.rekey.filter((i) => changed.has(i.secret));
-  const plan: RekeyPlan = { ...full, rekey, lockOnly: full.lockOnly.filter((u) => changed.has(u.secret)), dropped: [], unchanged: scan.states.length - full.missing.length - rekey.length };
+  const retire = full.retire.filter((r) => changed.has(r.secret));
+  const plan: RekeyPlan = { ...full, rekey, retire, lockOnly: full.lockOnly.filter((u) => changed.has(u.secret)), dropped: [], unchanged: scan.states.length - full.missing.length - rekey.length };
   for (const item of plan.rekey) {
     // Without a trusted lock entry the plan cannot say why; the manifest change can.
-    if (item.reasons.some((r) => !r.name) && before.manifest.data.secrets[item.secret]) {
-      const diff = readerChanges(desiredReaders(before, item.secret), item.desired);
+    const had = before.manifest.data.secrets[item.secret] && formatsOf(before, item.secret).includes(item.format);
+    if (item.reasons.some((r) => !r.name) && had) {
+      const diff = readerChanges(desiredReaders(before, item.secret, item.format), item.desired);
       item.reasons = [...diff.reasons, ...item.reasons];
       item.lost = [...new Set([...item.lost, ...diff.lost])];
       item.replaced = [...new Set([...item.replaced, ...diff.replaced])];

@@ -6,7 +6,7 @@
 import { NixsecError } from "../../errors.js";
 import { utf8 } from "../../crypto/bytes.js";
 import { generateFromSpec, rotationOrder, writeRotated, type RotatedValue } from "../../store/rotate.js";
-import { readSecretValue } from "../../store/store.js";
+import { readSecretValue } from "../../store/values.js";
 import { adminIdentities, openCliStore, type StoreOptions } from "../context.js";
 import type { Io } from "../io.js";
 import { printInfo, printWarning } from "../output.js";

@@ -1,15 +1,15 @@
 // `nixsec add | show | edit | list | rm`: the lifecycle of one secret.
 // A value reaches nixsec through a masked prompt, stdin, a file or a
 // generator; never through argv or the environment.
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { NixsecError } from "../../errors.js";
 import { utf8 } from "../../crypto/bytes.js";
 import { putSecret, removeSecret, saveManifest, type SecretFields } from "../../manifest/index.js";
 import { durationMs, secretNameProblem } from "../../manifest/names.js";
 import { GENERATE_KINDS, generateValue, publicKeyOf, type GenerateKind } from "../../store/generate.js";
-import { decryptSecretFile, readSecretFile, readSecretValue, secretFile, storeOf, writeSecretValue, type Store } from "../../store/store.js";
-import { readLock, recordRemoval, recordWrite, resolveLock } from "../../store/lock.js";
+import { FORMATS, formatsOf, formFile, storeOf, type Store } from "../../store/store.js";
+import { readLock, recordRemoval, resolveLock, valueChangedOf } from "../../store/lock.js";
+import { readSecretValue, secretFiles, writeValues } from "../../store/values.js";
 import { checkValue } from "../../store/value-checks.js";
 import { parseTemplate, templateSecrets, templateText } from "../../nixgen/template.js";
 import { runEditor, withEditBuffer } from "../edit-buffer.js";
@@ -141,11 +141,10 @@ export async function secretAdd(io: Io, name: string, opts: AddOptions): Promise
   checkValue(name, m.data.secrets[name]!, value, source);
   if (generate) m = putSecret(m, name, { generate });
   const after = storeOf(m);
-  const file = await writeSecretValue(after, name, value);
-  await saveManifest(m);
-  await recordWrite(after, name, { valueChanged: new Date() });
+  // The files first, then the manifest, then the lock: a crash leaves at worst files nothing names yet.
+  const { files } = await writeValues(after, [{ secret: name, value }], [], new Date(), () => saveManifest(m));
   const readers = after.manifest.data.secrets[name]!.hosts;
-  printInfo(io, `${exists ? "replaced" : "added"} ${name} → ${path.relative(io.cwd, file) || file} (admins${readers.length ? ` + ${readers.join(", ")}` : " only"})`);
+  printInfo(io, `${exists ? "replaced" : "added"} ${name} → ${files.map((f) => path.relative(io.cwd, f) || f).join(", ")} (admins${readers.length ? ` + ${readers.join(", ")}` : " only"})`);
   if (!exists && readers.length === 0) printInfo(io, `no host can read it yet; give one access with: nixsec grant ${name} --host HOST`);
 }
 
@@ -182,8 +181,8 @@ export async function secretEdit(io: Io, name: string, opts: StoreOptions): Prom
   const store = await openCliStore(io, opts);
   requireSecret(store.manifest, name);
   const ids = await adminIdentities(io, store, opts);
-  const ciphertext = readSecretFile(store, name);
-  const old = await decryptSecretFile(store, name, ciphertext, ids);
+  const before = secretFiles(store, name);
+  const old = await readSecretValue(store, name, ids);
   const editor = io.env.VISUAL || io.env.EDITOR || "vi";
   // The editor gets the buffer's path, never the value; `sh -c` allows EDITOR="code --wait".
   const edited = await withEditBuffer(io.env, name, old, (file) => runEditor(editor, file, io.env));
@@ -196,12 +195,12 @@ export async function secretEdit(io: Io, name: string, opts: StoreOptions): Prom
   // the write happens only if nobody changed the secret meanwhile (issue 12).
   await withWriteLock(io, opts, `edit ${name}`, async () => {
     const now = await openCliStore(io, opts);
-    const current = now.manifest.data.secrets[name] ? now.tree.readFile(secretFile(now, name)) : undefined;
-    if (!current || Buffer.compare(current, Buffer.from(ciphertext)) !== 0) {
+    const current = now.manifest.data.secrets[name] ? secretFiles(now, name) : [];
+    const same = current.length === before.length && current.every((f, i) => f.path === before[i]!.path && Buffer.compare(f.bytes, before[i]!.bytes) === 0);
+    if (!same) {
       throw new NixsecError(`${name} was changed or removed by another nixsec while you edited it; your edit was not written`, { hint: `run \`nixsec edit ${name}\` again to edit the current value` });
     }
-    await writeSecretValue(now, name, edited, ids);
-    await recordWrite(now, name, { valueChanged: new Date() });
+    await writeValues(now, [{ secret: name, value: edited }], ids, new Date());
   });
   printInfo(io, `updated ${name}`);
 }
@@ -212,7 +211,7 @@ export async function secretList(io: Io, opts: StoreOptions & { json?: boolean }
   const rows = Object.entries(store.manifest.data.secrets)
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, s]) => {
-      const file = secretFile(store, name);
+      const files = formatsOf(store, name).map((f) => formFile(store, name, f));
       return {
         name,
         hosts: s.hosts,
@@ -220,10 +219,12 @@ export async function secretList(io: Io, opts: StoreOptions & { json?: boolean }
         group: s.group ?? null,
         mode: s.mode,
         format: s.format,
-        file: path.relative(store.root, file).split(path.sep).join("/"),
-        exists: existsSync(file),
+        // The file, or with agenix and sops-nix readers both (age first); `files` lists every one.
+        file: path.relative(store.root, files[0]!).split(path.sep).join("/"),
+        files: files.map((f) => path.relative(store.root, f).split(path.sep).join("/")),
+        exists: files.every((f) => store.tree.statFile(f) !== undefined),
         // When the value last changed (add, edit, rotate), from the lock; null when it does not know.
-        valueChanged: lock.get(name)?.valueChanged ?? null,
+        valueChanged: valueChangedOf(lock, name) ?? null,
         maxAge: s.maxAge ?? null,
       };
     });
@@ -237,7 +238,7 @@ export async function secretList(io: Io, opts: StoreOptions & { json?: boolean }
   }
   const table = [
     ["NAME", "HOSTS", "OWNER", "MODE", "FORMAT", "FILE", "VALUE CHANGED"],
-    ...rows.map((r) => [r.name, r.hosts.join(",") || "(admins only)", `${r.owner}:${r.group ?? "-"}`, r.mode, r.format, r.exists ? r.file : `${r.file} (MISSING)`, r.valueChanged ?? "unknown"]),
+    ...rows.map((r) => [r.name, r.hosts.join(",") || "(admins only)", `${r.owner}:${r.group ?? "-"}`, r.mode, r.format, r.files.join(",") + (r.exists ? "" : " (MISSING)"), r.valueChanged ?? "unknown"]),
   ];
   const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
   for (const row of table) io.stdout.write(row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]!))).join("  ") + "\n");
@@ -256,11 +257,11 @@ export async function secretRm(io: Io, name: string, opts: StoreOptions): Promis
   }).map(([t]) => t);
   if (users.length) throw new NixsecError(`template ${users.join(", ")} uses ${name}`, { hint: "remove its placeholder first, or the template (nixsec template rm NAME)" });
   const m = removeSecret(store.manifest, name);
-  const file = secretFile(store, name);
-  store.tree.statFile(file); // a link or an irregular file there: refused before the manifest changes
+  // Every format's file, also one a moved host left (a link or an irregular file: refused before the manifest changes).
+  const files = FORMATS.map((f) => formFile(store, name, f)).filter((f) => store.tree.statFile(f));
   await saveManifest(m);
-  store.tree.remove(file);
+  for (const f of files) store.tree.remove(f);
   await recordRemoval(store, name);
-  printInfo(io, `removed ${name} and ${path.relative(io.cwd, file) || file}`);
+  printInfo(io, `removed ${name}${files.length ? ` and ${files.map((f) => path.relative(io.cwd, f) || f).join(", ")}` : ""}`);
   printWarning(io, "its ciphertext stays in git history; rotate the value where it is used if it may have leaked");
 }

@@ -3,6 +3,7 @@
 // and the lock only; needs no key.
 import { ExitCode, NixsecError } from "../../errors.js";
 import { describeReason, lockIsDirty, planScan, scanStore } from "../../store/rekey.js";
+import { formatsOf } from "../../store/store.js";
 import { valueAges } from "../../store/rotate.js";
 import { openCliStore, type StoreOptions } from "../context.js";
 import type { Io } from "../io.js";
@@ -16,20 +17,24 @@ export interface StatusOptions extends StoreOptions {
 
 export async function status(io: Io, opts: StatusOptions): Promise<void> {
   const store = await openCliStore(io, opts);
-  const scan = scanStore(store);
+  const scan = await scanStore(store);
   const plan = planScan(scan);
   const now = new Date();
   const ages = new Map(valueAges(store, scan, now).map((a) => [a.secret, a]));
-  const rekey = new Map(plan.rekey.map((i) => [i.secret, i]));
-  const rows = scan.states.map((s) => {
-    const a = ages.get(s.secret)!;
-    const item = rekey.get(s.secret);
+  // Per secret: why each of its files needs a rekey (the format named when it has several).
+  const rekey = new Map<string, string[]>();
+  const add = (secret: string, why: string[]) => rekey.set(secret, [...(rekey.get(secret) ?? []), ...why]);
+  for (const i of plan.rekey) add(i.secret, i.reasons.map((r) => (formatsOf(store, i.secret).length > 1 ? `${i.format.noun}: ` : "") + describeReason(r)));
+  for (const r of plan.retire) add(r.secret, [`${r.format.noun} no host reads any more (removed by the rekey)`]);
+  const rows = [...ages.keys()].map((secret) => {
+    const a = ages.get(secret)!;
+    const why = rekey.get(secret);
     return {
-      secret: s.secret,
-      hosts: store.manifest.data.secrets[s.secret]!.hosts,
-      file: Boolean(s.file),
-      needsRekey: item ? item.reasons.map(describeReason) : [],
-      lockOnly: plan.lockOnly.some((u) => u.secret === s.secret),
+      secret,
+      hosts: store.manifest.data.secrets[secret]!.hosts,
+      file: scan.states.some((s) => s.secret === secret && s.file),
+      needsRekey: why ?? [],
+      lockOnly: plan.lockOnly.some((u) => u.secret === secret),
       valueChanged: a.valueChanged ?? null,
       ageDays: a.ageDays ?? null,
       maxAge: a.maxAge ?? null,
@@ -67,7 +72,7 @@ export async function status(io: Io, opts: StatusOptions): Promise<void> {
       for (const n of plan.missing) out.push(`  ${n}`);
     }
     if (scan.orphans.length) {
-      out.push("", ".age files no secret names:");
+      out.push("", "encrypted files no secret names:");
       for (const n of scan.orphans) out.push(`  ${n}`);
     }
     io.stdout.write(out.join("\n") + "\n");

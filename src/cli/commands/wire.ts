@@ -20,7 +20,7 @@ import {
   type WireEntry,
 } from "../../manifest/index.js";
 import { runGen } from "../../nixgen/gen.js";
-import { readSecretValue } from "../../store/store.js";
+import { readSecretValue } from "../../store/values.js";
 import { hashHint, isCryptHash } from "../../store/value-checks.js";
 import { adminIdentities, openCliStore, type StoreOptions } from "../context.js";
 import type { Io } from "../io.js";
