@@ -4,10 +4,13 @@
 # (no nixpkgs). What the module knows only from the configuration (does a
 # unit, user or option exist here?) comes in as functions ("oracles").
 #
-# Data contract, version 2 (keep in sync with src/nixgen/data.ts):
-#   data.version = 2; data.backend = "agenix" | "sops-nix";
+# Data contract, version 3 (keep in sync with src/nixgen/data.ts):
+#   data.version = 3; data.backend = "agenix" | "sops-nix";   (the repository's default)
 #   data.hosts.<host> = {
+#     backend = "agenix" | "sops-nix";                        (the module that decrypts on this host)
 #     secrets.<name>   = { file; owner; group (or null); mode; format; valueId; };
+#                        (file: the secret's file in the format of the host's backend:
+#                         <name>.age for agenix, <name>.sops.bin, sops' binary format, for sops-nix)
 #     templates.<name> = { owner; group (or null); mode; parts = [ { text = "…"; } { secret = "name"; } … ]; };
 #     wires = [ wire … ];
 #   };
@@ -60,10 +63,10 @@ in rec {
   templatesDir = "${runtimeDir}/templates";
   renderUnit = "nixsec-templates";
 
-  supportedVersion = 2;
+  supportedVersion = 3;
 
   # What one host has; empty when the data does not name it.
-  forHost = data: host: emptyHost // (data.hosts.${host} or { });
+  forHost = data: host: { backend = data.backend or "none"; } // emptyHost // (data.hosts.${host} or { });
 
   hostNames = data: attrNames (data.hosts or { });
 
@@ -72,6 +75,34 @@ in rec {
     builtins.mapAttrs (name: s:
       { inherit (s) file mode owner; } // (if s.group == null then { } else { inherit (s) group; })
     ) secrets;
+
+  # Secrets a host's wires make a user's password (users.users.<u>.hashedPasswordFile):
+  # sops-nix must decrypt them before users are created (neededForUsers).
+  userPasswordSecrets = hostData: unique (map (w: w.secret) (filter (w: has w "userPassword" && w ? secret) hostData.wires));
+
+  # A user or group as sops-nix takes it: a name (owner/group), or a number (uid/gid).
+  idAttrs = nameKey: idKey: v:
+    if v == null then { } else if match "[0-9]+" v != null then { ${idKey} = builtins.fromJSON v; } else { ${nameKey} = v; };
+
+  # sops.secrets.<name> for the sops-nix backend. nixsec stores one value per
+  # file in sops' binary format, which sops-nix installs byte for byte
+  # (format = "binary"; key = "" is the whole file). `restartUnits name`:
+  # the consumer units of that secret on this host (hostPlan's restarts).
+  sopsSecrets = { hostData, restartUnits }:
+    let forUsers = userPasswordSecrets hostData; in
+    builtins.mapAttrs (name: s:
+      { sopsFile = s.file; format = "binary"; key = ""; inherit (s) mode; restartUnits = restartUnits name; neededForUsers = elem name forUsers; }
+      // idAttrs "owner" "uid" s.owner // idAttrs "group" "gid" s.group
+    ) hostData.secrets;
+
+  # sops.templates.<name> for the sops-nix backend: the same parts, with
+  # sops-nix's placeholders (`placeholder name`, config.sops.placeholder)
+  # where nixsec's renderer would insert the value.
+  sopsTemplates = { hostData, placeholder, restartUnits }:
+    builtins.mapAttrs (name: t:
+      { content = concatStringsSep "" (map (p: if p ? secret then placeholder p.secret else p.text) t.parts); inherit (t) mode; restartUnits = restartUnits name; }
+      // idAttrs "owner" "uid" t.owner // idAttrs "group" "gid" t.group
+    ) hostData.templates;
 
   credentialPath = unit: cred: "/run/credentials/${unit}.service/${cred}";
 
@@ -209,7 +240,8 @@ in rec {
             else [ ];
           restarts = map (u: needUnit w u "restart" consumer) w.restart;
         in own ++ restarts;
-      parts = concatLists (map one hostData.wires);
+      perWire = map (w: { inherit w; parts = one w; }) hostData.wires;
+      parts = concatLists (map (x: x.parts) perWire);
       render = if templateUnit != null && hostData.templates != { } then [ { unit = templateUnit; restartTriggers = map (n: "${n}:${templateId hostData n}:${toJSON (removeAttrs hostData.templates.${n} [ "parts" ])}") (attrNames hostData.templates); } ] else [ ];
     in {
       units = mergeUnits (concatLists (map (p: p.units or [ ]) parts) ++ render);
@@ -217,7 +249,16 @@ in rec {
       initrd = foldl' (acc: p: acc // (p.initrd or { })) { } parts;
       problems = concatLists (map (p: p.problems or [ ]) parts);
       warnings = concatLists (map (p: p.warnings or [ ]) parts);
+      # The units each source's value reaches on this host (consumers and
+      # restarts, those the host has): restarts."secret:<name>" or "template:<name>".
+      restarts = foldl' (acc: x:
+        let key = sourceKey x.w; in
+        acc // { ${key} = unique ((acc.${key} or [ ]) ++ concatLists (map (p: map (u: u.unit) (p.units or [ ])) x.parts)); }
+      ) { } perWire;
     };
+
+  # "secret:<name>" or "template:<name>": how hostPlan's restarts name a source.
+  sourceKey = w: if w ? secret then "secret:${w.secret}" else "template:${w.template}";
 
   hasUserPasswords = hostData: any (w: has w "userPassword") hostData.wires;
 

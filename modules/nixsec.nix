@@ -4,8 +4,10 @@
 # Pure logic lives in ./lib.nix (tested with plain nix-instantiate); the
 # decrypting backend in ./backends/.
 #
-# Usage, with the backend's module (agenix's) imported too:
+# Usage, with the backend's module imported too (agenix's, or sops-nix's on
+# a sops-nix host: the data says which, per host):
 #   imports = [ agenix.nixosModules.default nixsec.nixosModules.default ];
+#   imports = [ sops-nix.nixosModules.sops nixsec.nixosModules.default ];
 #   nixsec = { enable = true; data = import ./nixsec/data.nix; };
 #
 # Any option path. The module system needs the top-level names a module
@@ -18,24 +20,19 @@
 # own; a missing one is an assertion (or, for a wire that only applies where
 # the consumer exists, a warning).
 #
-# Backends (./backends/<data.backend>.nix) give:
-#   root            the top-level option their NixOS module declares ("age")
+# Backends (./backends/<name>.nix; the host's is hostData.backend, from the
+# data) give:
+#   root            the top-level option their NixOS module declares ("age", "sops")
 #   importHint      what to import when `options.<root>` is missing
 #   secretPath n    where secret n is at run time
 #   templatePath n  where template n is rendered
 #   templateUnit    the unit that renders templates, or null when the
-#                   backend's own module renders them
-#   definitions hostData   definitions under `root`
+#                   backend's own module renders them (sops-nix)
+#   definitions hostData plan   definitions under `root` (plan: lib.hostPlan's)
 #   units hostData         systemd.services of the units the backend owns
-# A sops-nix backend plugs in as ./backends/sops-nix.nix with root = "sops",
-# secretPath = n: config.sops.secrets.${n}.path, templatePath = n:
-# config.sops.templates.${n}.path, templateUnit = null, units = _: { }, and
-# definitions = hostData: { secrets = …; templates = mapAttrs (n: t: {
-# content = concatMapStrings (p: p.text or config.sops.placeholder.${p.secret})
-# t.parts; inherit (t) owner mode; … }) hostData.templates; }: the same
-# parts, with sops-nix's placeholders instead of nixsec's renderer. Restarts
-# need nothing more: consumers get restartTriggers from value ids on every
-# backend. Add it to `backends` below.
+# The logic they share (age.secrets, sops.secrets, sops.templates from the
+# same parts) is in ./lib.nix. Consumers get restartTriggers from value ids
+# on every backend.
 { config, lib, options, pkgs, ... }:
 let
   nlib = import ./lib.nix;
@@ -46,9 +43,13 @@ let
 
   backends = {
     agenix = import ./backends/agenix.nix { inherit config pkgs nlib; };
+    sops-nix = import ./backends/sops-nix.nix { inherit config lib nlib; };
   };
-  backend = backends.${data.backend or "none"} or null;
-  backendName = data.backend or "none";
+  # The backend this host decrypts with, by the data (hosts.<host>.backend).
+  backendName = hostData.backend;
+  backend = backends.${backendName} or null;
+  # Backends whose NixOS module this configuration imports.
+  imported = lib.filter (n: options ? ${backends.${n}.root}) (lib.attrNames backends);
 
   pathOf = w: if w ? secret then backend.secretPath w.secret else backend.templatePath w.template;
 
@@ -145,7 +146,10 @@ let
     map (message: { assertion = false; inherit message; }) (
       nlib.dataProblems { inherit data; host = cfg.host; }
       ++ lib.optional (backend == null) "nixsec.data: backend \"${backendName}\" is not one this module supports (${lib.concatStringsSep ", " (lib.attrNames backends)})"
-      ++ lib.optional (backend != null && !(options ? ${backend.root})) "nixsec: the generated data is for ${backendName}, whose NixOS module is not imported; ${backend.importHint}"
+      ++ lib.optional (backend != null && !(lib.elem backendName imported))
+        ("nixsec: the generated data says ${cfg.host} decrypts with ${backendName}, but ${backendName}'s NixOS module is not imported"
+          + (if imported == [ ] then "" else " (this configuration imports ${lib.concatStringsSep " and " imported}'s)")
+          + "; ${backend.importHint}, or set hosts.${cfg.host}.backend in nixsec.yaml to the backend this host runs and run `nixsec gen` (and `nixsec rekey`)")
       ++ lib.optional (plan.initrd != { } && !(lib.hasAttrByPath [ "boot" "initrd" "secrets" ] options)) "nixsec: ${cfg.host} has initrd secrets, but boot.initrd.secrets is not an option of this configuration"
       ++ optionReport.problems
       ++ plan.problems)
@@ -170,13 +174,13 @@ let
     ++ lib.optional (root == "boot") { initrd.secrets = initrdDefs; }
     ++ lib.optional (root == "assertions") assertionList
     ++ lib.optional (root == "warnings") warningList
-    ++ lib.concatMap (name: lib.optional (root == backends.${name}.root) (lib.mkIf (backendName == name) (backends.${name}.definitions hostData))) (lib.attrNames backends);
+    ++ lib.concatMap (name: lib.optional (root == backends.${name}.root) (lib.mkIf (backendName == name) (backends.${name}.definitions hostData plan))) (lib.attrNames backends);
 in
 {
   _file = self;
 
   options.nixsec = {
-    enable = lib.mkEnableOption "secrets managed by nixsec (decrypted by the backend of the generated data: agenix)";
+    enable = lib.mkEnableOption "secrets managed by nixsec (decrypted by the backend the generated data names for this host: agenix or sops-nix)";
 
     data = lib.mkOption {
       type = lib.types.attrs;

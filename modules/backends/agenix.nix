@@ -13,8 +13,8 @@
   templatePath = name: "${nlib.templatesDir}/${name}";
   templateUnit = nlib.renderUnit;
 
-  # Under `age`.
-  definitions = hostData: { secrets = nlib.ageSecrets hostData.secrets; };
+  # Under `age` (the host's plan, the second argument, is not needed here).
+  definitions = hostData: _plan: { secrets = nlib.ageSecrets hostData.secrets; };
 
   # systemd.services of the units this backend owns.
   units = hostData: {

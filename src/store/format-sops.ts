@@ -58,10 +58,19 @@ const summary = (s: ReaderSummary): SopsSummary => {
   return s;
 };
 
-/** The age entries of a data key wrapped by the pool: one armored age file per recipient. */
-function entries(result: Uint8Array | Uint8Array[], to: string[]): Array<{ recipient: string; enc: string }> {
-  if (!Array.isArray(result) || result.length !== to.length) throw new Error("internal: a sops key wrap returned the wrong number of entries");
-  return result.map((enc, i) => ({ recipient: to[i]!, enc: Buffer.from(enc.buffer, enc.byteOffset, enc.byteLength).toString("utf8") }));
+type AgeEntry = { recipient: string; enc: string };
+
+/**
+ * The age entries for `to`, in that order: those in `kept` as they are, the
+ * others from the pool's result (one armored age file each, in order).
+ */
+function entries(result: Uint8Array | Uint8Array[], to: string[], kept: Map<string, string> = new Map()): AgeEntry[] {
+  const wrapped = Array.isArray(result) ? [...result] : [];
+  if (wrapped.length !== to.filter((r) => !kept.has(r)).length) throw new Error("internal: a sops key wrap returned the wrong number of entries");
+  return to.map((recipient) => {
+    const enc = kept.get(recipient) ?? Buffer.from(wrapped.shift()!).toString("utf8");
+    return { recipient, enc };
+  });
 }
 
 /** The key wraps of a data key: one file per recipient, armored, as sops stores them. */
@@ -94,13 +103,16 @@ export const sopsFormat: SecretFormat = {
     const { value, opened } = await (await load()).openSecretFile(bytes, identities, file);
     return {
       value,
-      rewrap(to) {
+      rewrap(to, fresh) {
         const dataKey = new Uint8Array(opened.secret.dataKey);
+        // A reader the file has keeps its entry: the diff shows the readers that changed.
+        const kept = new Map<string, string>();
+        if (!fresh) for (const g of opened.metadata.keyGroups.slice(0, 1)) for (const e of g.age) if (to.includes(e.recipient)) kept.set(e.recipient, e.enc);
         return {
-          job: wrapJob(dataKey, to),
+          job: wrapJob(dataKey, to.filter((r) => !kept.has(r))),
           async finish(result) {
             try {
-              return loaded().rewrapOpened(opened, entries(result, to), { file });
+              return loaded().rewrapOpened(opened, entries(result, to, kept), { file });
             } finally {
               dataKey.fill(0);
             }

@@ -46,9 +46,11 @@ export interface Opened {
   /**
    * The file for `recipients` (the format's recipient strings). age writes a
    * new file; sops re-wraps its data key, leaving values, MAC and
-   * lastmodified as they are (`sops updatekeys`).
+   * lastmodified as they are (`sops updatekeys`), and keeps the entries of
+   * recipients it already has unless `fresh` (a file nixsec did not write
+   * as the lock says, or `rekey --all`).
    */
-  rewrap(recipients: string[]): Work;
+  rewrap(recipients: string[], fresh: boolean): Work;
 }
 
 export interface SecretFormat {

@@ -48,7 +48,7 @@ export { keyIdOf, stanzaOfKeyId } from "./key-ids.js";
 
 export const LOCK_FILE = "nixsec.lock";
 export const LOCK_VERSION = 1;
-const ABOUT = "for each secret: the readers its file was encrypted to, the file's sha256, when its value last changed and its value id (the restart trigger). Written by nixsec; commit it.";
+const ABOUT = "for each file of each secret: the readers it was encrypted to, its sha256, when the value last changed and its value id (the restart trigger). Written by nixsec; commit it.";
 
 /** Readers by name: key id per admin and per host. */
 export interface ReaderKeys {

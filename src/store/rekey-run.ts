@@ -19,7 +19,7 @@
 // 5. Remove retired files (a format the secret no longer has), only once
 //    every file the secret keeps is on disk; then the lock drops them.
 import path from "node:path";
-import { bulkCrypto, wrapPluginRecipients, type LoadedIdentity, type ParsedRecipient, type PluginWrap } from "../crypto/index.js";
+import { bulkCrypto, wrapPluginRecipients, type LoadedIdentity, type ParsedRecipient } from "../crypto/index.js";
 import { recipientCache, type EncryptJob } from "./encrypt-worker.js";
 import { NixsecError } from "../errors.js";
 import type { SecretFormat, Work } from "./format.js";
@@ -107,25 +107,30 @@ interface Job {
   recipients: string[];
   /** The file whose value is read: the item's own, or (new-format) another of the secret's. */
   source?: { format: SecretFormat; facts: FileFacts; entry?: LockEntry };
-  /** Plugin recipients' wraps: one for an age file, one per recipient for a sops data key. */
-  pluginWrap?: PluginWrap | null;
-  pluginWraps?: Array<PluginWrap | null>;
   value?: Uint8Array;
   work?: Work;
   ciphertext?: Promise<Uint8Array>;
 }
 
-/** The recipient sets a job's key wraps are for (what a plugin recipient wraps in one batch). */
-function wrapLists(job: Job, parse: (keys: string[]) => ParsedRecipient[]): ParsedRecipient[][] {
-  const all = parse(job.recipients);
-  return job.item.format.id === "sops" ? all.map((r) => [r]) : [all];
+/** The recipient sets of an encryption job's files: one for an age file, one per recipient for a sops data key's entries. */
+function wrapLists(e: EncryptJob, parse: (keys: string[]) => ParsedRecipient[]): ParsedRecipient[][] {
+  const all = parse(e.recipients);
+  return e.perRecipient ? all.map((r) => [r]) : [all];
 }
 
-/** A job's plugin wraps, attached to its encryption job. */
-function withWraps(job: Job, e: EncryptJob): EncryptJob {
-  if (job.pluginWraps) e.pluginWraps = job.pluginWraps;
-  else if (job.pluginWrap) e.pluginWrap = job.pluginWrap;
-  return e;
+/**
+ * Wraps the file keys of every plugin recipient (a hardware-key admin) of
+ * these jobs in one session per plugin, and attaches them to the jobs.
+ */
+async function attachPluginWraps(jobs: EncryptJob[], parse: (keys: string[]) => ParsedRecipient[]): Promise<void> {
+  const lists = jobs.map((e) => wrapLists(e, parse));
+  const wraps = await wrapPluginRecipients(lists.flat());
+  let at = 0;
+  jobs.forEach((e, i) => {
+    const mine = wraps.slice(at, (at += lists[i]!.length));
+    if (e.perRecipient) e.pluginWraps = mine;
+    else e.pluginWrap = mine[0] ?? null;
+  });
 }
 
 /**
@@ -142,16 +147,16 @@ async function decryptAll(store: Store, jobs: Job[], ids: LoadedIdentity[], encr
   const byFormat = new Map<SecretFormat, Uint8Array[]>();
   for (const j of jobs) if (j.source) byFormat.set(j.source.format, [...(byFormat.get(j.source.format) ?? []), j.source.facts.bytes]);
   for (const [format, files] of byFormat) await format.preload(files, ids);
-  // Likewise one session per plugin recipient (a hardware-key admin) for all the new files' keys.
+  // Likewise one session per plugin recipient (a hardware-key admin) for all
+  // the new files' keys: then encryption waits until every file is open and
+  // its wraps are known; without one it starts with the first file.
   const parse = recipientCache();
-  const lists = jobs.map((j) => wrapLists(j, parse));
-  const wraps = await wrapPluginRecipients(lists.flat());
-  let at = 0;
-  jobs.forEach((j, i) => {
-    const mine = wraps.slice(at, (at += lists[i]!.length));
-    if (j.item.format.id === "sops") j.pluginWraps = mine;
-    else j.pluginWrap = mine[0] ?? null;
-  });
+  const plugins = jobs.some((j) => parse(j.recipients).some((r) => r.kind === "plugin"));
+  const start = (job: Job) => {
+    const work = job.work!;
+    job.ciphertext = encryptor.encrypt(work.job).then((r) => work.finish(r));
+    job.ciphertext.catch(() => undefined); // awaited in order by the writer
+  };
   const values = new Map<string, Uint8Array>();
   const diverged: string[] = [];
   for (const [i, job] of jobs.entries()) {
@@ -164,12 +169,10 @@ async function decryptAll(store: Store, jobs: Job[], ids: LoadedIdentity[], encr
       const seen = values.get(job.item.secret);
       if (seen && Buffer.compare(seen, opened.value) !== 0) diverged.push(job.item.secret);
       else values.set(job.item.secret, opened.value);
-      job.work = job.item.from ? job.item.format.seal(opened.value, job.recipients, rel) : opened.rewrap(job.recipients);
-      if (failed.length === 0 && diverged.length === 0) {
-        const work = job.work;
-        job.ciphertext = encryptor.encrypt(withWraps(job, work.job)).then((r) => work.finish(r));
-        job.ciphertext.catch(() => undefined); // awaited in order by the writer
-      }
+      // Keys are re-wrapped afresh for a file the lock does not vouch for, or with --all.
+      const fresh = job.item.reasons.some((r) => UNTRUSTED.has(r.kind) || r.kind === "header-mismatch" || r.kind === "forced");
+      job.work = job.item.from ? job.item.format.seal(opened.value, job.recipients, rel) : opened.rewrap(job.recipients, fresh);
+      if (!plugins && failed.length === 0 && diverged.length === 0) start(job);
     } catch (err) {
       const why = src ? src.format.failure(err) : "broken";
       if (why === null) throw err; // a plugin's or a passphrase's failure is the news, not the files
@@ -180,6 +183,10 @@ async function decryptAll(store: Store, jobs: Job[], ids: LoadedIdentity[], encr
     // Decryption resolves through microtasks only; yield now and then so the
     // workers' messages (ready, results) are handled while this loop runs.
     if (i % 8 === 7) await new Promise<void>((r) => setImmediate(r));
+  }
+  if (plugins && failed.length === 0 && diverged.length === 0) {
+    await attachPluginWraps(jobs.map((j) => j.work!.job), parse);
+    for (const j of jobs) start(j);
   }
   if (diverged.length > 0) {
     throw new NixsecError(`the files of ${[...new Set(diverged)].join(", ")} hold different values (one was changed outside nixsec); nothing was written`, {
@@ -302,8 +309,11 @@ export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPla
   } finally {
     for (const j of jobs) {
       j.value?.fill(0);
-      j.pluginWrap?.fileKey.fill(0);
-      for (const w of j.pluginWraps ?? []) w?.fileKey.fill(0);
+      if (j.work) {
+        j.work.job.plaintext.fill(0); // the value, or a copy of a sops data key
+        j.work.job.pluginWrap?.fileKey.fill(0);
+        for (const w of j.work.job.pluginWraps ?? []) w?.fileKey.fill(0);
+      }
     }
     await encryptor.close();
   }

@@ -106,7 +106,7 @@ describe.runIf(needTool("nix-instantiate"))("modules/lib.nix", () => {
   });
 
   it("per host: fleet targets and unit names carry every host, each target its host", () => {
-    const data = `{ version = 2; backend = "agenix"; hosts = {
+    const data = `{ version = 3; backend = "agenix"; hosts = {
       a = ${hostData(w(`secret = "a/b"`, `{ option = [ "services" "x" "f" ]; }`))};
       b = ${hostData(w(`secret = "a/b"`, `{ samba = "alice"; }`))}; }; }`;
     expect(evalNix(`map (t: t.host) (lib.fleetOptionTargets { data = ${data}; pathFor = _: ${pathOf}; })`)).toEqual(["a"]);
@@ -131,10 +131,43 @@ describe.runIf(needTool("nix-instantiate"))("modules/lib.nix", () => {
     expect(evalNix(`lib.ageSecrets ${s}`)).toEqual({ a: { file: "/x.age", owner: "root", mode: "0400", group: "wheel" }, b: { file: "/x.age", owner: "root", mode: "0400" } });
   });
 
+  it("forHost: a host's backend is its own, else the data's default", () => {
+    const data = `{ version = 3; backend = "agenix"; hosts = { a = { backend = "sops-nix"; secrets = { }; templates = { }; wires = [ ]; }; b = { }; }; }`;
+    expect(evalNix(`map (h: (lib.forHost ${data} h).backend) [ "a" "b" "gone" ]`)).toEqual(["sops-nix", "agenix", "agenix"]);
+  });
+
+  it("sops-nix: sops.secrets from each secret's binary sops file, consumers' units to restart, neededForUsers for user passwords", () => {
+    const hd = `{ secrets = {
+        "a/b" = { file = "/s/a/b.sops.bin"; owner = "app"; group = "wheel"; mode = "0440"; format = "text"; valueId = "id-ab"; };
+        "db/pass" = { file = "/s/db/pass.sops.bin"; owner = "0"; group = "42"; mode = "0400"; format = "text"; valueId = "id-db"; };
+        "u/hash" = { file = "/s/u/hash.sops.bin"; owner = "root"; group = null; mode = "0400"; format = "text"; valueId = "id-u"; }; };
+      templates = { }; wires = [ ${[
+        w(`secret = "a/b"`, `{ credential = { unit = "app"; name = "key"; option = null; env = null; }; restart = [ "other" ]; }`),
+        w(`secret = "a/b"`, `{ samba = "alice"; }`),
+        w(`secret = "db/pass"`, `{ option = [ "services" "nginx" "passwordFile" ]; }`),
+        w(`secret = "u/hash"`, `{ userPassword = "alice"; }`),
+      ].join(" ")} ]; }`;
+    const p = `(lib.hostPlan { host = "h"; hostData = ${hd}; pathOf = ${pathOf}; hasUnit = u: builtins.elem u [ "app" "other" "samba-smbd" "nginx" ]; hasUser = _: true; smbpasswdScriptFor = _: _: "x"; })`;
+    expect(evalNix(`${p}.restarts`)).toEqual({ "secret:a/b": ["app", "other", "samba-smbd"], "secret:db/pass": ["nginx"], "secret:u/hash": [] });
+    const secrets = evalNix(`lib.sopsSecrets { hostData = ${hd}; restartUnits = n: map (u: u + ".service") (${p}.restarts."secret:\${n}" or [ ]); }`);
+    expect(secrets).toEqual({
+      "a/b": { sopsFile: "/s/a/b.sops.bin", format: "binary", key: "", mode: "0440", owner: "app", group: "wheel", neededForUsers: false, restartUnits: ["app.service", "other.service", "samba-smbd.service"] },
+      "db/pass": { sopsFile: "/s/db/pass.sops.bin", format: "binary", key: "", mode: "0400", uid: 0, gid: 42, neededForUsers: false, restartUnits: ["nginx.service"] },
+      "u/hash": { sopsFile: "/s/u/hash.sops.bin", format: "binary", key: "", mode: "0400", owner: "root", neededForUsers: true, restartUnits: [] },
+    });
+  });
+
+  it("sops-nix: templates become sops.templates, sops-nix's placeholders where values go", () => {
+    const hd = `{ secrets = { "db/pass" = ${secret("id-db")}; }; wires = [ ];
+      templates."app/env" = { owner = "app"; group = null; mode = "0440"; parts = [ { text = "URL=postgres://app:"; } { secret = "db/pass"; } { text = "@db/app\n"; } ]; }; }`;
+    const t = evalNix(`lib.sopsTemplates { hostData = ${hd}; placeholder = n: "<SOPS:\${n}:PLACEHOLDER>"; restartUnits = n: [ "app.service" ]; }`);
+    expect(t).toEqual({ "app/env": { content: "URL=postgres://app:<SOPS:db/pass:PLACEHOLDER>@db/app\n", mode: "0440", owner: "app", restartUnits: ["app.service"] } });
+  });
+
   it("bad data becomes assertion messages naming the option", () => {
     const problems = evalNix(`lib.dataProblems { data = { version = 1; hosts.h = { }; }; host = "h"; }`) as string[];
-    expect(problems.join("\n")).toMatch(/nixsec\.data: generated data version 1 is not supported by this module \(expects 2\)/);
-    expect((evalNix(`lib.dataProblems { data = { version = 2; hosts = { }; }; host = "other"; }`) as string[])[0]).toMatch(/^nixsec\.host: no host "other"/);
+    expect(problems.join("\n")).toMatch(/nixsec\.data: generated data version 1 is not supported by this module \(expects 3\)/);
+    expect((evalNix(`lib.dataProblems { data = { version = 3; hosts = { }; }; host = "other"; }`) as string[])[0]).toMatch(/^nixsec\.host: no host "other"/);
     expect(evalNix(`lib.showOption [ "services" "nginx" "virtualHosts" "a.example.com" "basicAuthFile" ]`)).toBe('services.nginx.virtualHosts."a.example.com".basicAuthFile');
   });
 });

@@ -35,7 +35,7 @@ function nameList(names: string[], max = 10): string {
 /** The plan for people, on stderr: one line per reason with the secrets it affects. */
 export function printPlan(io: Io, plan: RekeyPlan, scan: StoreScan, verbose = false): void {
   for (const p of scan.lock.problems) printWarning(io, p);
-  const total = scan.states.length;
+  const total = new Set(scan.states.map((s) => s.secret)).size;
   if (planIsEmpty(plan)) {
     printInfo(io, `nothing to rekey: all ${plural(total, "secret")} match the manifest`);
   } else {
