@@ -104,6 +104,9 @@ in rec {
       // idAttrs "owner" "uid" t.owner // idAttrs "group" "gid" t.group
     ) hostData.templates;
 
+  # A store name for a template's text ("app/config" → "nixsec-template-app-config").
+  templateFileName = name: "nixsec-template-" + replaceStrings [ "/" ] [ "-" ] name;
+
   credentialPath = unit: cred: "/run/credentials/${unit}.service/${cred}";
 
   sambaCredential = user: "nixsec-samba-${user}";

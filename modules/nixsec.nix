@@ -43,7 +43,7 @@ let
 
   backends = {
     agenix = import ./backends/agenix.nix { inherit config pkgs nlib; };
-    sops-nix = import ./backends/sops-nix.nix { inherit config lib nlib; };
+    sops-nix = import ./backends/sops-nix.nix { inherit config lib pkgs nlib; };
   };
   # The backend this host decrypts with, by the data (hosts.<host>.backend).
   backendName = hostData.backend;

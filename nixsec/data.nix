@@ -4,6 +4,7 @@
   backend = "agenix";
   hosts = {
     chrysalis = {
+      backend = "agenix";
       secrets = {
         "withinbot/env" = {
           file = ../secrets/withinbot/env.age;
@@ -25,6 +26,7 @@
       ];
     };
     hannibal = {
+      backend = "agenix";
       secrets = {
         "nginx/weightsHtpasswd" = {
           file = ../secrets/nginx/weightsHtpasswd.age;
@@ -116,9 +118,10 @@
       ];
     };
     storage2 = {
+      backend = "sops-nix";
       secrets = {
         "disk/initrdSshKey" = {
-          file = ../secrets/disk/initrdSshKey.age;
+          file = ../secrets/disk/initrdSshKey.sops.bin;
           format = "text";
           group = null;
           mode = "0400";
@@ -126,7 +129,7 @@
           valueId = "cq3hcR1-IjZjWbOH";
         };
         "disk/unlockLocal" = {
-          file = ../secrets/disk/unlockLocal.age;
+          file = ../secrets/disk/unlockLocal.sops.bin;
           format = "binary";
           group = null;
           mode = "0400";
@@ -134,7 +137,7 @@
           valueId = "QYHJgLgR5hTUEMpq";
         };
         "samba/alice" = {
-          file = ../secrets/samba/alice.age;
+          file = ../secrets/samba/alice.sops.bin;
           format = "text";
           group = null;
           mode = "0400";
@@ -142,7 +145,7 @@
           valueId = "56PAy7obzYot_M2E";
         };
         "samba/bob" = {
-          file = ../secrets/samba/bob.age;
+          file = ../secrets/samba/bob.sops.bin;
           format = "text";
           group = null;
           mode = "0400";
@@ -150,7 +153,7 @@
           valueId = "o6KYFAP-xXWvhAU8";
         };
         "users/alice/hashedPassword" = {
-          file = ../secrets/users/alice/hashedPassword.age;
+          file = ../secrets/users/alice/hashedPassword.sops.bin;
           format = "text";
           group = null;
           mode = "0400";
@@ -198,5 +201,5 @@
       ];
     };
   };
-  version = 2;
+  version = 3;
 }

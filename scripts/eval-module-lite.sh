@@ -1,34 +1,40 @@
 #!/usr/bin/env bash
 # Evaluates modules/nixsec.nix for real, without a nixpkgs checkout: nixpkgs'
-# lib (lib.evalModules), agenix's real module, and stand-in declarations for
-# the NixOS options they touch (scripts/eval-module-lite/standins.nix). Checks
-# every wire of the example hosts against nixsec/data.nix (options, units,
-# credentials, templates, initrd, restarts; that no wire creates a unit or a
-# user), then made-up data for what the fleet lacks: quoted option paths,
-# mailserver/containers/home-manager paths, per-host wires, missing units,
-# users and options (assertions or warnings), data version and backend checks.
-# Finally, no decrypted value of the example store is in a script the
-# evaluation wrote (needs the built bin/nixsec.js).
+# lib (lib.evalModules), the real module of each host's backend (agenix's, or
+# sops-nix's for storage2), and stand-in declarations for the NixOS options
+# they touch (scripts/eval-module-lite/standins.nix). Checks every wire of the
+# example hosts against nixsec/data.nix (options, units, credentials,
+# templates, initrd, restarts; that no wire creates a unit or a user; on
+# sops-nix: sops.secrets, restartUnits, neededForUsers, the manifests
+# sops-install-secrets reads), then made-up data for what the fleet lacks:
+# quoted option paths, mailserver/containers/home-manager paths, per-host
+# wires, missing units, users and options (assertions or warnings), a
+# sops-nix host with a template (sops.templates and placeholders), data
+# version and backend checks. Finally, no decrypted value of the example
+# store is in a file the evaluation wrote to the store (needs the built
+# bin/nixsec.js).
 #
-#   scripts/eval-module-lite.sh LIB AGENIX [HOST...]
+#   scripts/eval-module-lite.sh LIB AGENIX SOPS_NIX [HOST...]
 #
 # LIB is a checkout of nix-community/nixpkgs.lib (or of nixpkgs: any
-# directory holding lib/), AGENIX one of ryantm/agenix. HOSTs default to the
-# three example hosts; "lab" is the made-up one. Needs nix-instantiate and
-# node. Prints every check; exits 1 if one fails, 2 on usage errors. Not run
-# by CI, which has neither checkout (scripts/eval-example-hosts.sh does the
-# same with a whole nixpkgs).
+# directory holding lib/), AGENIX one of ryantm/agenix, SOPS_NIX one of
+# Mic92/sops-nix. HOSTs default to the three example hosts; "lab" is the
+# made-up ones. Needs nix-instantiate and node. Prints every check; exits 1
+# if one fails, 2 on usage errors. Not run by CI, which has none of the
+# checkouts (scripts/eval-example-hosts.sh does the same with a whole nixpkgs).
 set -euo pipefail
 
-usage() { echo "usage: $0 LIB AGENIX [HOST...]" >&2; exit 2; }
-[ $# -ge 2 ] || usage
+usage() { echo "usage: $0 LIB AGENIX SOPS_NIX [HOST...]" >&2; exit 2; }
+[ $# -ge 3 ] || usage
 libdir=$(cd "$1" && pwd) || usage
 agenix=$(cd "$2" && pwd) || usage
-shift 2
+sopsnix=$(cd "$3" && pwd) || usage
+shift 3
 hosts=("$@")
 [ ${#hosts[@]} -gt 0 ] || hosts=(hannibal storage2 chrysalis lab)
 [ -f "$libdir/lib/modules.nix" ] || { echo "$libdir: no lib/modules.nix (give a nixpkgs.lib or nixpkgs checkout)" >&2; exit 2; }
 [ -f "$agenix/modules/age.nix" ] || { echo "$agenix: not an agenix checkout (no modules/age.nix)" >&2; exit 2; }
+[ -f "$sopsnix/modules/sops/default.nix" ] || { echo "$sopsnix: not a sops-nix checkout (no modules/sops/default.nix)" >&2; exit 2; }
 command -v nix-instantiate >/dev/null || { echo "nix-instantiate not found" >&2; exit 2; }
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -40,7 +46,7 @@ for host in "${hosts[@]}"; do
   hostArg=(--argstr host "$host")
   [ "$host" = lab ] && hostArg=()
   if ! nix-instantiate --eval --strict --json --read-write-mode "$repo/scripts/eval-module-lite/eval.nix" \
-      --argstr libDir "$libdir" --argstr agenixDir "$agenix" --argstr repoDir "$repo" "${hostArg[@]}" \
+      --argstr libDir "$libdir" --argstr agenixDir "$agenix" --argstr sopsNixDir "$sopsnix" --argstr repoDir "$repo" "${hostArg[@]}" \
       >"$work/$host.json" 2>"$work/err"; then
     echo "FAIL evaluation:"; grep -v "build-users-group" "$work/err" | sed 's/^/    /' | tail -40; status=1; continue
   fi
@@ -57,9 +63,10 @@ for host in "${hosts[@]}"; do
 done
 
 # No decrypted value is in a file the evaluation wrote (the samba and render
-# scripts, the template text files): they would be world-readable in the store.
+# scripts, the template text files, sops-nix's manifests): they would be
+# world-readable in the store. The encrypted files copied there are left out.
 if [ -f "$repo/bin/nixsec.js" ] && [ -f "$repo/dist/nixsec.js" ]; then
-  written=$(grep -ho '/nix/store/[a-z0-9]\{32\}-nixsec-[A-Za-z0-9._-]*' "$work"/*.json | sort -u || true)
+  written=$(grep -ho '/nix/store/[a-z0-9]\{32\}-[A-Za-z0-9._+-]*' "$work"/*.json | grep -v '\.\(age\|sops\.bin\)$' | sort -u | while read -r f; do [ -f "$f" ] && echo "$f"; done || true)
   install -m 0600 "$repo/examples/keys/demo-admin.key" "$work/admin.key"
   export NIXSEC_IDENTITY="$work/admin.key"
   names=$(cd "$repo" && node bin/nixsec.js list --json | node -e 'for (const s of JSON.parse(require("fs").readFileSync(0, "utf8"))) console.log(s.name)')

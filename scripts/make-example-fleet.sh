@@ -38,9 +38,12 @@ hosts: {}
 secrets: {}
 YAML
 mkdir -p secrets
-printf '# age files are binary: no text diffs or merges\n*.age binary\n# the lock has one line per secret; a union merge keeps both sides (nixsec resolves duplicates)\nnixsec.lock merge=union\n' > secrets/.gitattributes
+printf '# age files are binary: no text diffs or merges\n*.age binary\n# sops files (sops-nix hosts): diffs show the recipients and values that changed; never merged\n*.sops.bin diff -merge\n# the lock has one line per file; a union merge keeps both sides (nixsec resolves duplicates)\nnixsec.lock merge=union\n' > secrets/.gitattributes
 export NIXSEC_IDENTITY=$PWD/examples/keys/demo-admin.key
-for host in hannibal storage2 chrysalis; do nixsec host add "$host" --key-file "examples/keys/${host}_ssh_host_ed25519_key.pub"; done
+# storage2 decrypts with sops-nix (its files are secrets/NAME.sops.bin); the others with agenix.
+nixsec host add hannibal --key-file examples/keys/hannibal_ssh_host_ed25519_key.pub
+nixsec host add storage2 --backend sops-nix --key-file examples/keys/storage2_ssh_host_ed25519_key.pub
+nixsec host add chrysalis --key-file examples/keys/chrysalis_ssh_host_ed25519_key.pub
 
 # hannibal runs withings-weights, which reads its OAuth client from *File options.
 printf 'demo-withings-client-id-0001' | nixsec add withings/oauthClientId --host hannibal --owner withings-weights --stdin --description "Withings OAuth client id"
@@ -48,10 +51,10 @@ printf 'demo-withings-client-secret-NOT-REAL' | nixsec add withings/oauthClientS
 nixsec wire withings/oauthClientId --option services.withings-weights.oauthClientIdFile
 nixsec wire withings/oauthClientSecret --option services.withings-weights.oauthClientSecretFile --restart withings-weights
 
-# storage2 is the NAS: two samba users, a LUKS unlock key half, a login password.
+# storage2 is the NAS (on sops-nix): two samba users, a LUKS unlock key half, a login password.
 nixsec add samba/alice --host storage2 --generate password --length 24 --description "samba password of alice"
 nixsec add samba/bob --host storage2 --generate password --length 24 --description "samba password of bob"
-nixsec grant samba/alice --host hannibal   # hannibal mounts the share as alice (templates.cifs/alice below)
+nixsec grant samba/alice --host hannibal   # hannibal mounts the share as alice (templates.cifs/alice below): samba/alice is stored for both backends
 nixsec wire samba/alice --samba-user alice --host storage2
 nixsec wire samba/bob --samba-user bob
 head -c 64 /dev/urandom > "$HOME/unlock.bin"

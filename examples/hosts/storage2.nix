@@ -1,7 +1,10 @@
-# storage2: the NAS. nixsec sets the samba passwords of alice and bob before
-# smbd starts, hands the local LUKS key half to the `unlock` unit as a
-# credential, gives alice a hashed login password, and puts the initrd's SSH
-# host key into the initrd (boot.initrd.secrets, for unlocking over SSH).
+# storage2: the NAS, on sops-nix (hosts.storage2.backend in nixsec.yaml; its
+# secrets are secrets/NAME.sops.bin, and flake.nix imports sops-nix's module
+# here, agenix's on the other hosts). nixsec sets the samba passwords of alice
+# and bob before smbd starts, hands the local LUKS key half to the `unlock`
+# unit as a credential, gives alice a hashed login password (decrypted before
+# users are created: neededForUsers), and puts the initrd's SSH host key into
+# the initrd (boot.initrd.secrets, for unlocking over SSH).
 { pkgs, ... }:
 {
   imports = [ ./common.nix ];
@@ -15,7 +18,7 @@
   systemd.services.unlock = {
     description = "Unlock the data disk with the local key half";
     serviceConfig.Type = "oneshot";
-    # nixsec adds LoadCredential = [ "keyfile:/run/agenix/disk/unlockLocal" ].
+    # nixsec adds LoadCredential = [ "keyfile:/run/secrets/disk/unlockLocal" ].
     script = ''
       ${pkgs.cryptsetup}/bin/cryptsetup open /dev/disk/by-label/data data --key-file "$CREDENTIALS_DIRECTORY/keyfile"
     '';

@@ -3,7 +3,7 @@
 # renders templates itself (sops.templates, with config.sops.placeholder
 # where a value goes). The interface every backend gives is described in
 # ../nixsec.nix ("Backends").
-{ config, lib, nlib }:
+{ config, lib, pkgs, nlib }:
 let
   # The host key nixsec encrypts a sops-nix host's files to (its ssh-ed25519
   # key, converted to age by sops-nix as by `nixsec`): the ed25519 keys of
@@ -33,11 +33,14 @@ in
   # an installed file's content changes.
   definitions = hostData: plan: {
     secrets = nlib.sopsSecrets { inherit hostData; restartUnits = name: units plan "secret:${name}"; };
-    templates = nlib.sopsTemplates {
+    # The text goes into the store under a name of nixsec's: sops-nix's
+    # default (pkgs.writeText of the template's name) fails for names with
+    # a "/" such as "app/config".
+    templates = builtins.mapAttrs (name: t: t // { file = pkgs.writeText (nlib.templateFileName name) t.content; }) (nlib.sopsTemplates {
       inherit hostData;
       placeholder = name: config.sops.placeholder.${name};
       restartUnits = name: units plan "template:${name}";
-    };
+    });
     age.sshKeyPaths = lib.mkDefault hostKeys;
   };
 

@@ -1,11 +1,13 @@
 # What scripts/eval-module-lite.sh evaluates: modules/nixsec.nix with
-# nixpkgs' lib.evalModules, agenix's real module and ./standins.nix, on the
-# example hosts (checked against nixsec/data.nix) and on made-up data for the
-# cases the fleet does not have. Returns a list of { name; ok; value; }.
-{ libDir, agenixDir, repoDir, host ? null }:
+# nixpkgs' lib.evalModules, the real module of each host's backend (agenix's
+# or sops-nix's, as the data says) and ./standins.nix, on the example hosts
+# (checked against nixsec/data.nix) and on made-up data for the cases the
+# fleet does not have. Returns a list of { name; ok; value; }.
+{ libDir, agenixDir, sopsNixDir, repoDir, host ? null }:
 let
   lib = import (/. + libDir + "/lib");
   agenix = /. + agenixDir + "/modules/age.nix";
+  sopsNix = /. + sopsNixDir + "/modules/sops";
   repo = /. + repoDir;
   nlib = import (repo + "/modules/lib.nix");
   data = import (repo + "/nixsec/data.nix");
@@ -14,15 +16,27 @@ let
   fakePkg = name: "/nix/store/00000000000000000000000000000000-${name}";
   pkgs = {
     age = fakePkg "age"; coreutils = fakePkg "coreutils"; cryptsetup = fakePkg "cryptsetup"; mount = fakePkg "mount";
-    util-linux = fakePkg "util-linux"; cifs-utils = fakePkg "cifs-utils";
+    util-linux = fakePkg "util-linux"; cifs-utils = fakePkg "cifs-utils"; gnupg = fakePkg "gnupg";
     writeShellScript = name: text: builtins.toFile name ("#!/bin/sh\n" + text);
     writeText = name: text: builtins.toFile name text;
+    # sops-nix writes its manifest (the JSON sops-install-secrets reads) with
+    # writeTextFile; its checkPhase (sops-install-secrets -check-mode) needs a build.
+    # (The text names the encrypted files' store copies; toFile may not keep them as references.)
+    writeTextFile = { name, text, ... }: builtins.toFile name (builtins.unsafeDiscardStringContext text);
+    callPackage = f: args: let fn = if builtins.isFunction f then f else import f; in
+      fn (builtins.intersectAttrs (builtins.functionArgs fn) (pkgs // { inherit lib; }) // args);
   };
+  # sops-nix's own packages (sops-install-secrets, built with Go) are not
+  # evaluated; options of type package get derivation-shaped stand-ins.
+  fakeDrv = name: { type = "derivation"; name = name; outPath = fakePkg name; };
+  sopsPackages = { sops.package = fakeDrv "sops-install-secrets"; sops.validationPackage = fakeDrv "sops-install-secrets"; sops.gnupg.package = fakeDrv "gnupg"; };
 
+  # The backend module a host imports, as the data says (as flake.nix does).
+  backendModules = h: if (nlib.forHost data h).backend == "sops-nix" then [ sopsNix sopsPackages ] else [ agenix ];
   eval = modules: (lib.evalModules {
-    modules = [ ./standins.nix agenix { _module.args.pkgs = pkgs; } ] ++ modules;
+    modules = [ ./standins.nix { _module.args.pkgs = pkgs; } ] ++ modules;
   }).config;
-  evalHost = h: extra: eval ([ (repo + "/examples/hosts/${h}.nix") ] ++ extra);
+  evalHost = h: extra: eval (backendModules h ++ [ (repo + "/examples/hosts/${h}.nix") ] ++ extra);
 
   failed = c: map (a: a.message) (filter (a: !a.assertion) c.assertions);
   check = name: ok: value: { inherit name ok value; };
@@ -39,9 +53,12 @@ let
       c = evalHost h [ ];
       without = evalHost h [ { nixsec.enable = lib.mkForce false; } ];
       mine = nlib.forHost data h;
-      path = w: if w ? secret then c.age.secrets.${w.secret}.path else "${nlib.templatesDir}/${w.template}";
+      sops = mine.backend == "sops-nix";
+      path = w:
+        if w ? secret then (if sops then c.sops.secrets.${w.secret}.path else c.age.secrets.${w.secret}.path)
+        else if sops then c.sops.templates.${w.template}.path else "${nlib.templatesDir}/${w.template}";
       id = w: nlib.sourceId mine w;
-      deps = w: if w ? template then [ "nixsec-templates.service" ] else [ ];
+      deps = w: if w ? template && !sops then [ "nixsec-templates.service" ] else [ ];
       triggered = u: w: has (svc c u).restartTriggers (id w) && lib.all (d: has (svc c u).after d && has (svc c u).wants d) (deps w);
       wireCheck = w:
         let what = "${nlib.sourceName w} → ${builtins.toJSON (removeAttrs w [ "secret" "template" "required" ])}"; in
@@ -74,21 +91,24 @@ let
       # users.mutableUsers is true in the example hosts (as NixOS defaults it):
       # the module says that a rotated hash then does not reach existing users.
       (check "${h}: no warnings (but mutableUsers')" (lib.all (m: match "nixsec: ${h} sets users.users.<name>.hashedPasswordFile from a secret while users.mutableUsers is true.*" m != null) c.warnings) c.warnings)
-      (check "${h}: age.secrets = the host's secrets in nixsec/data.nix" (attrNames c.age.secrets == attrNames mine.secrets) (attrNames c.age.secrets))
-      (check "${h}: units = the configuration's own units${if mine.templates != { } then " + nixsec-templates" else ""} (a wire creates none)"
-        (units c == lib.sort (a: b: a < b) (units without ++ lib.optional (mine.templates != { }) "nixsec-templates")) { nixsec = units c; own = units without; })
+      (if sops
+        then check "${h}: sops.secrets = the host's secrets in nixsec/data.nix" (attrNames c.sops.secrets == attrNames mine.secrets) (attrNames c.sops.secrets)
+        else check "${h}: age.secrets = the host's secrets in nixsec/data.nix" (attrNames c.age.secrets == attrNames mine.secrets) (attrNames c.age.secrets))
+      (check "${h}: units = the configuration's own units${if mine.templates != { } && !sops then " + nixsec-templates" else ""} (a wire creates none)"
+        (units c == lib.sort (a: b: a < b) (units without ++ lib.optional (mine.templates != { } && !sops) "nixsec-templates")) { nixsec = units c; own = units without; })
       (check "${h}: users = the configuration's own users" (attrNames c.users.users == attrNames without.users.users) (attrNames c.users.users))
       (check "${h}: nixsec.host = networking.hostName" (c.nixsec.host == h) c.nixsec.host)
       (let m = failed (evalHost h [ { nixsec.host = lib.mkForce "no-such-host"; } ]); in
         check "${h}: nixsec.host = \"no-such-host\" is an assertion" (matches "nixsec\\.host: no host \"no-such-host\" in the generated data.*" m) m)
     ]
-    ++ map (n: let s = c.age.secrets.${n}; d = mine.secrets.${n}; in
+    ++ lib.optionals (!sops) (map (n: let s = c.age.secrets.${n}; d = mine.secrets.${n}; in
         check "${h}: age.secrets.\"${n}\" (file, owner, mode, path)"
           (toString s.file == toString d.file && s.owner == d.owner && s.mode == d.mode && s.path == "/run/agenix/${n}" && (d.group == null || s.group == d.group))
-          { file = toString s.file; inherit (s) owner mode path; }) (attrNames mine.secrets)
+          { file = toString s.file; inherit (s) owner mode path; }) (attrNames mine.secrets))
+    ++ lib.optionals sops (sopsChecks h c mine)
     ++ map wireCheck mine.wires
     ++ restartChecks
-    ++ lib.optionals (mine.templates != { }) [
+    ++ lib.optionals (mine.templates != { } && !sops) [
       (check "${h}: nixsec-templates renders after agenix's install, restarts when a template or its values change"
         (has (svc c "nixsec-templates").after "agenix-install-secrets.service"
           && lib.all (n: lib.any (t: lib.hasInfix (nlib.templateId mine n) t) (svc c "nixsec-templates").restartTriggers) (attrNames mine.templates))
@@ -97,6 +117,43 @@ let
         (lib.all (n: lib.all (p: if p ? secret then lib.hasInfix "'${c.age.secrets.${p.secret}.path}'" renderText else true) mine.templates.${n}.parts
           && lib.hasInfix "\"$gen\"/'${n}'" renderText) (attrNames mine.templates))
         { script = render; text = renderText; })
+    ];
+
+  # A sops-nix host: sops.secrets from the data (the binary sops file, owner,
+  # mode, restartUnits of its consumers, neededForUsers for user passwords),
+  # the manifest sops-install-secrets reads at activation, the host key.
+  sopsChecks = h: c: mine:
+    let
+      consumers = n: lib.unique (lib.concatMap (w:
+        w.restart
+        ++ lib.optional (w ? credential && w.credential != null) w.credential.unit
+        ++ lib.optional (w ? environmentFile) w.environmentFile
+        ++ lib.optional (w ? samba) "samba-smbd"
+        ++ (let o = if w ? option then nlib.ownerUnit w.option else null; in lib.optional (o != null && c.systemd.services ? ${o}) o)
+      ) (filter (w: (w.secret or null) == n) mine.wires));
+      forUsers = n: lib.any (w: (w.secret or null) == n && w ? userPassword) mine.wires;
+      # sops-nix checks here that each sopsFile exists (validateSopsFiles); the
+      # manifests' files are what the activation scripts run sops-install-secrets on.
+      manifestPath = c.system.build.sops-nix-manifest;
+      usersManifestPath = c.system.build.sops-nix-users-manifest;
+      manifest = builtins.fromJSON (readFile manifestPath);
+      usersManifest = builtins.fromJSON (readFile usersManifestPath);
+      setup = c.system.activationScripts.setupSecrets.text or "";
+      installed = map (s: s.name) (manifest.secrets ++ usersManifest.secrets);
+    in
+    map (n: let s = c.sops.secrets.${n}; d = mine.secrets.${n}; want = map (u: "${u}.service") (consumers n); in
+      check "${h}: sops.secrets.\"${n}\" (sopsFile, binary, owner, mode, path, restartUnits${if forUsers n then ", neededForUsers" else ""})"
+        (toString s.sopsFile == toString d.file && s.format == "binary" && s.key == "" && s.owner == d.owner && s.mode == d.mode
+          && s.path == (if forUsers n then "/run/secrets-for-users/${n}" else "/run/secrets/${n}") && s.neededForUsers == forUsers n
+          && lib.sort (a: b: a < b) s.restartUnits == lib.sort (a: b: a < b) want)
+        { sopsFile = toString s.sopsFile; inherit (s) format owner mode path restartUnits neededForUsers; expectedRestartUnits = want; }) (attrNames mine.secrets)
+    ++ [
+      (check "${h}: sops.age.sshKeyPaths is the host's ed25519 key (what nixsec encrypts to)" (c.sops.age.sshKeyPaths == [ "/etc/ssh/ssh_host_ed25519_key" ]) c.sops.age.sshKeyPaths)
+      (check "${h}: sops-install-secrets' manifests (at activation; before users, for neededForUsers) install exactly these secrets, from the binary files in the store"
+        (lib.sort (a: b: a < b) installed == attrNames mine.secrets && lib.hasInfix (builtins.unsafeDiscardStringContext (toString manifestPath)) (builtins.unsafeDiscardStringContext setup)
+          && lib.all (s: s.format == "binary" && match "/nix/store/[a-z0-9]{32}-.*\\.sops\\.bin" s.sopsFile != null) (manifest.secrets ++ usersManifest.secrets))
+        { manifest = toString manifestPath; users = toString usersManifestPath; inherit installed; })
+      (check "${h}: agenix is not imported and nothing is set under age" (!(c ? age)) null)
     ];
 
   # Made-up data for the cases the example fleet does not have. Host "lab"
@@ -111,7 +168,7 @@ let
   tpl = name: { template = name; };
   as = k: v: { ${k} = v; };
   labData = {
-    version = 2; backend = "agenix";
+    version = 3; backend = "agenix";
     hosts.other = { secrets."s/shared" = secret "shared"; templates = { }; wires = [ (wire (sec "s/shared") { samba = "alice"; }) ]; };
     hosts.lab = {
       secrets = lib.genAttrs [ "s/shared" "s/vhost" "s/novhost" "s/mail" "s/ctr" "s/hm" "s/initrd" "s/cred" "s/lenient" "s/strict" "s/nouser" "s/undeclared" "s/norestart" ] secret;
@@ -143,7 +200,7 @@ let
     systemd.services.app = { description = "app"; };
     systemd.services.app-worker = { description = "app worker"; };
   };
-  labWith = extra: eval [ (repo + "/modules/nixsec.nix") labBase { services.openssh.enable = true; nixsec = { enable = true; data = lib.mkDefault labData; }; } extra ];
+  labWith = extra: eval [ agenix (repo + "/modules/nixsec.nix") labBase { services.openssh.enable = true; nixsec = { enable = true; data = lib.mkDefault labData; }; } extra ];
   lab = labWith { };
   labFailed = failed lab;
   id = s: "id-${s}";
@@ -196,19 +253,66 @@ let
           && c.services.nginx.virtualHosts."a.example.com".basicAuthFile == null && !(c.systemd.services ? nixsec-templates) && c.boot.initrd.secrets == { } && c.mailserver.loginAccounts."alice@example.com".hashedPasswordFile == null)
         (failed c))
     (let c = labWith { nixsec.data = labData // { version = 1; }; }; in
-      check "data version 1 is an assertion asking for nixsec gen" (matches "nixsec\\.data: generated data version 1 is not supported by this module \\(expects 2\\).*" (failed c)) (failed c))
+      check "data version 1 is an assertion asking for nixsec gen" (matches "nixsec\\.data: generated data version 1 is not supported by this module \\(expects 3\\).*" (failed c)) (failed c))
     (let c = (lib.evalModules { modules = [ ./standins.nix { _module.args.pkgs = pkgs; } (repo + "/modules/nixsec.nix") labBase { nixsec = { enable = true; data = labData; }; } ]; }).config; in
-      check "without agenix's module: an assertion saying what to import" (matches "nixsec: the generated data is for agenix, whose NixOS module is not imported.*" (failed c)) (failed c))
+      check "without agenix's module: an assertion saying what to import" (matches "nixsec: the generated data says lab decrypts with agenix, but agenix's NixOS module is not imported; import agenix's module.*" (failed c)) (failed c))
+  ] ++ slabChecks;
+
+  # A made-up sops-nix host ("slab"): a template rendered by sops-nix with its
+  # placeholders, an environment file with a restart, a quoted option path, a
+  # user password before users exist; each secret one of the example's sops files.
+  sopsFile = repo + "/secrets/samba/bob.sops.bin";
+  sopsSecret = extra: secret extra // { file = sopsFile; };
+  slabData = {
+    version = 3; backend = "agenix";
+    hosts.slab = {
+      backend = "sops-nix";
+      secrets = lib.genAttrs [ "s/cred" "s/opt" "s/pw" ] sopsSecret;
+      templates."app/config" = { owner = "app"; group = null; mode = "0440"; parts = [ { text = "[db]\npassword = "; } (sec "s/cred") { text = "\nuser = app\n"; } ]; };
+      wires = [
+        (wire (tpl "app/config") { credential = { unit = "app"; name = "config.ini"; option = null; env = null; }; })
+        (wire (sec "s/cred") { environmentFile = "app"; restart = [ "app-worker" ]; })
+        (wire (sec "s/opt") { option = [ "services" "nginx" "virtualHosts" "a.example.com" "basicAuthFile" ]; })
+        (wire (sec "s/pw") (as "userPassword" "app"))
+      ];
+    };
+  };
+  slabWith = backend: eval (backend ++ [ (repo + "/modules/nixsec.nix") labBase { networking.hostName = lib.mkForce "slab"; services.openssh.enable = true; nixsec = { enable = true; data = slabData; }; } ]);
+  slab = slabWith [ sopsNix sopsPackages ];
+  slabFailed = failed slab;
+  slabTemplate = slab.sops.templates."app/config";
+  slabChecks = [
+    (check "sops-nix host: no failed assertions" (slabFailed == [ ]) slabFailed)
+    (check "sops-nix template: sops.templates.\"app/config\" holds the text with sops-nix's placeholder for s/cred, mode and owner as given, restarts app"
+      (slabTemplate.content == "[db]\npassword = ${slab.sops.placeholder."s/cred"}\nuser = app\n" && match "<SOPS:[0-9a-f]{64}:PLACEHOLDER>" slab.sops.placeholder."s/cred" != null
+        && slabTemplate.mode == "0440" && slabTemplate.owner == "app" && slabTemplate.restartUnits == [ "app.service" ] && slabTemplate.path == "/run/secrets/rendered/app/config")
+      { inherit (slabTemplate) content mode owner restartUnits path; })
+    (check "… its text is a store file (nixsec-template-app-config) holding only placeholders, never a value"
+      (match "/nix/store/[a-z0-9]{32}-nixsec-template-app-config" (toString slabTemplate.file) != null && readFile slabTemplate.file == slabTemplate.content) (toString slabTemplate.file))
+    (check "… the consumer loads the rendered file, restarts with the template's id; no nixsec-templates unit (sops-nix renders)"
+      (has slab.systemd.services.app.serviceConfig.LoadCredential "config.ini:/run/secrets/rendered/app/config" && !(slab.systemd.services ? nixsec-templates)
+        && has slab.systemd.services.app.restartTriggers (nlib.templateId slabData.hosts.slab "app/config"))
+      { LoadCredential = slab.systemd.services.app.serviceConfig.LoadCredential; inherit (slab.systemd.services.app) restartTriggers; })
+    (check "sops-nix: EnvironmentFile = config.sops.secrets.\"s/cred\".path; restartUnits are its consumers (app, app-worker)"
+      (has slab.systemd.services.app.serviceConfig.EnvironmentFile "/run/secrets/s/cred" && lib.sort (a: b: a < b) slab.sops.secrets."s/cred".restartUnits == [ "app-worker.service" "app.service" ])
+      slab.sops.secrets."s/cred".restartUnits)
+    (check "sops-nix: a quoted option path gets /run/secrets/s/opt; nginx restarts with it" (slab.services.nginx.virtualHosts."a.example.com".basicAuthFile == "/run/secrets/s/opt" && slab.sops.secrets."s/opt".restartUnits == [ "nginx.service" ]) slab.sops.secrets."s/opt".restartUnits)
+    (check "sops-nix: hashedPasswordFile from /run/secrets-for-users (neededForUsers)"
+      (slab.users.users.app.hashedPasswordFile == "/run/secrets-for-users/s/pw" && slab.sops.secrets."s/pw".neededForUsers) slab.users.users.app.hashedPasswordFile)
+    (let f = failed (slabWith [ agenix ]); in
+      check "data for sops-nix on a host that imports agenix's module: an assertion naming both"
+        (matches "nixsec: the generated data says slab decrypts with sops-nix, but sops-nix's NixOS module is not imported \\(this configuration imports agenix's\\); import sops-nix's module.*or set hosts\\.slab\\.backend in nixsec\\.yaml.*" f) f)
   ];
   # One example host evaluated as another: the other's wires name what this
   # configuration lacks.
   crossChecks = h:
     let m = failed (evalHost h [ { nixsec.host = lib.mkForce "hannibal"; } ]); in
     lib.optionals (h == "storage2") [
-      (check "storage2 with nixsec.host = \"hannibal\": assertions name hannibal's option, virtual host and unit that storage2 lacks"
+      (check "storage2 with nixsec.host = \"hannibal\": assertions name hannibal's option, virtual host and unit that storage2 lacks, and hannibal's backend"
         (matches ".*services\\.withings-weights\\.oauthClientSecretFile, which is not an option of this configuration.*" m
           && matches ".*no other module defines services\\.nginx\\.virtualHosts\\.\"weights\\.example\\.com\" on hannibal.*" m
-          && matches ".*template \"cifs/alice\" is wired to systemd service \"share-sync\".*" m) m)
+          && matches ".*template \"cifs/alice\" is wired to systemd service \"share-sync\".*" m
+          && matches "nixsec: the generated data says hannibal decrypts with agenix, but agenix's NixOS module is not imported \\(this configuration imports sops-nix's\\).*" m) m)
     ];
 in
 if host == null then labChecks else hostChecks host ++ crossChecks host

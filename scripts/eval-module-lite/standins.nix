@@ -51,6 +51,7 @@ in
     systemd.sysusers.enable = bool;
     services.userborn.enable = bool;
     system.activationScripts = mkOption { type = types.attrsOf types.unspecified; default = { }; };
+    system.build = mkOption { type = types.attrsOf types.unspecified; default = { }; };
     system.stateVersion = str "25.05";
     boot.isContainer = bool;
     boot.initrd.secrets = mkOption { type = types.attrsOf (types.nullOr types.str); default = { }; };
@@ -114,8 +115,10 @@ in
     };
   };
 
-  # What nixpkgs' samba and nginx modules define when they are enabled.
+  # What nixpkgs' samba and nginx modules define when they are enabled, and
+  # the root user NixOS always has (sops-nix reads its group).
   config = lib.mkMerge [
+    { users.users.root = { group = "root"; }; }
     (lib.mkIf config.services.samba.enable { systemd.services.samba-smbd = { description = "Samba SMB Daemon"; }; })
     (lib.mkIf config.services.nginx.enable { systemd.services.nginx = { description = "Nginx Web Server"; }; })
   ];
