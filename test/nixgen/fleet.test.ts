@@ -8,7 +8,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { decryptBytes, parseIdentityFile } from "../../src/crypto/index.js";
+import { parseIdentityFile } from "../../src/crypto/index.js";
+import { openStore } from "../../src/store/store.js";
+import { readSecretValue } from "../../src/store/values.js";
 import { runCli } from "../helpers/cli.js";
 import { needTool, repoRoot } from "../helpers/tools.js";
 
@@ -26,13 +28,26 @@ const EVAL_EXPR = (root: string) => `
   let
     lib = import ${root}/modules/lib.nix;
     data = import ${root}/nixsec/data.nix;
-    pathOf = w: if w ? secret then "/run/agenix/\${w.secret}" else "\${lib.templatesDir}/\${w.template}";
-    perHost = host: let hostData = lib.forHost data host; in {
-      age = builtins.mapAttrs (n: s: s // { file = baseNameOf (toString s.file); }) (lib.ageSecrets hostData.secrets);
-      plan = lib.hostPlan { inherit host hostData pathOf; hasUnit = _: true; hasUser = _: true; templateUnit = lib.renderUnit;
+    perHost = host: let
+      hostData = lib.forHost data host;
+      sops = hostData.backend == "sops-nix";
+      # As the backends give them (modules/backends/*.nix), with sops-nix's default paths.
+      secretPath = n: if !sops then "/run/agenix/\${n}" else if builtins.elem n (lib.userPasswordSecrets hostData) then "/run/secrets-for-users/\${n}" else "/run/secrets/\${n}";
+      pathOf = w: if w ? secret then secretPath w.secret else if sops then "/run/secrets/rendered/\${w.template}" else "\${lib.templatesDir}/\${w.template}";
+      plan = lib.hostPlan { inherit host hostData pathOf; hasUnit = _: true; hasUser = _: true; templateUnit = if sops then null else lib.renderUnit;
         smbpasswdScriptFor = user: cred: lib.smbpasswdScript { smbpasswd = "/bin/smbpasswd"; inherit user; credential = cred; }; };
+      restartUnits = key: map (u: u + ".service") (plan.restarts.\${key} or [ ]);
+      base = f: builtins.mapAttrs (n: s: s // { \${f} = baseNameOf (toString s.\${f}); });
+    in {
+      inherit (hostData) backend;
+      inherit plan;
+      age = if sops then null else base "file" (lib.ageSecrets hostData.secrets);
+      sops = if sops then {
+        secrets = base "sopsFile" (lib.sopsSecrets { inherit hostData; restartUnits = n: restartUnits "secret:\${n}"; });
+        templates = lib.sopsTemplates { inherit hostData; placeholder = n: "<SOPS:\${n}>"; restartUnits = n: restartUnits "template:\${n}"; };
+      } else null;
       options = map (t: { inherit (t) path value required; }) (lib.optionTargets { inherit hostData pathOf; });
-      render = if hostData.templates == { } then null else lib.renderScript { inherit (hostData) templates; secretPath = n: "/run/agenix/\${n}"; textFile = n: i: _: "/nix/store/text-\${toString i}"; bin = "/bin"; };
+      render = if hostData.templates == { } || sops then null else lib.renderScript { inherit (hostData) templates; inherit secretPath; textFile = n: i: _: "/nix/store/text-\${toString i}"; bin = "/bin"; };
       problems = lib.dataProblems { inherit data host; };
     };
   in builtins.listToAttrs (map (h: { name = h; value = perHost h; }) (lib.hostNames data))`;
@@ -53,7 +68,7 @@ describe("example fleet", () => {
 
   it("gen is deterministic and --check catches a stale file", async () => {
     const copy = path.join(tmp, "copy");
-    for (const p of ["nixsec.yaml", "secrets", "nixsec", "templates"]) cpSync(path.join(repoRoot, p), path.join(copy, p), { recursive: true });
+    for (const p of ["nixsec.yaml", ".sops.yaml", "secrets", "nixsec", "templates"]) cpSync(path.join(repoRoot, p), path.join(copy, p), { recursive: true });
     execFileSync("git", ["init", "-q", copy]);
     rmSync(path.join(copy, "nixsec"), { recursive: true });
     expect((await runCli(["gen"], { cwd: copy, env })).code).toBe(0);
@@ -98,14 +113,17 @@ describe("example fleet", () => {
     const haystacks = [
       readFileSync(path.join(repoRoot, "nixsec/data.nix"), "utf8"),
       readFileSync(path.join(repoRoot, "secrets/secrets.nix"), "utf8"),
+      readFileSync(path.join(repoRoot, ".sops.yaml"), "utf8"),
       readFileSync(path.join(repoRoot, "modules/nixsec.nix"), "utf8"),
       readFileSync(path.join(repoRoot, "modules/lib.nix"), "utf8"),
       readFileSync(path.join(repoRoot, "modules/backends/agenix.nix"), "utf8"),
+      readFileSync(path.join(repoRoot, "modules/backends/sops-nix.nix"), "utf8"),
       readFileSync(path.join(repoRoot, "templates/cifs-alice"), "utf8"),
       JSON.stringify(evalFleet(repoRoot)),
     ];
+    const store = await openStore(repoRoot, true);
     for (const name of names) {
-      const value = Buffer.from(await decryptBytes(readFileSync(path.join(repoRoot, `secrets/${name}.age`)), ids));
+      const value = Buffer.from(await readSecretValue(store, name, ids));
       const needles = [value.toString("latin1"), ...value.toString("utf8").split("\n").filter((l) => l.length >= 8)];
       for (const h of haystacks) for (const n of needles) if (n.length >= 8) expect(h.includes(n), `${name} leaks`).toBe(false);
     }
