@@ -9,17 +9,23 @@
     nixpkgs.url = "github:NixOS/nixpkgs/nixos-unstable";
     agenix.url = "github:ryantm/agenix";
     agenix.inputs.nixpkgs.follows = "nixpkgs";
+    sops-nix.url = "github:Mic92/sops-nix";
+    sops-nix.inputs.nixpkgs.follows = "nixpkgs";
   };
 
-  outputs = { self, nixpkgs, agenix, ... }:
+  outputs = { self, nixpkgs, agenix, sops-nix, ... }:
     let
       systems = [ "x86_64-linux" "aarch64-linux" "x86_64-darwin" "aarch64-darwin" ];
       forAllSystems = f: nixpkgs.lib.genAttrs systems (system: f nixpkgs.legacyPackages.${system});
 
+      # Each example host imports the module of the backend nixsec.yaml gives
+      # it (hosts.NAME.backend): storage2 decrypts with sops-nix, the others
+      # with agenix.
+      backendModule = name: if name == "storage2" then sops-nix.nixosModules.sops else agenix.nixosModules.default;
       host = name: nixpkgs.lib.nixosSystem {
         system = "x86_64-linux";
         modules = [
-          agenix.nixosModules.default
+          (backendModule name)
           ./examples/hosts/${name}.nix
           { boot.isContainer = true; system.stateVersion = "25.05"; }
         ];

@@ -1,32 +1,35 @@
 #!/usr/bin/env bash
 # Evaluates the example fleet's NixOS configurations (examples/hosts/*.nix)
-# with a real nixpkgs and a real agenix, and checks what modules/nixsec.nix
-# configures on each host: age.secrets, the wired options (a quoted path
+# with a real nixpkgs and the real module of each host's backend (agenix;
+# sops-nix for storage2), and checks what modules/nixsec.nix configures on
+# each host: age.secrets / sops.secrets, the wired options (a quoted path
 # among them), the systemd units (LoadCredential, EnvironmentFile, the samba
 # ExecStartPre script and its text, the template renderer), the user password
 # file, the initrd secret, restart triggers (value ids), the assertions, and the
 # assertion messages for a wrong nixsec.host and for an option this host does
 # not declare.
 #
-#   scripts/eval-example-hosts.sh NIXPKGS AGENIX [--toplevel] [HOST...]
+#   scripts/eval-example-hosts.sh NIXPKGS AGENIX SOPS_NIX [--toplevel] [HOST...]
 #
-# NIXPKGS and AGENIX are checkouts (work trees) of NixOS/nixpkgs and
-# ryantm/agenix. --toplevel also instantiates config.system.build.toplevel
+# NIXPKGS, AGENIX and SOPS_NIX are checkouts (work trees) of NixOS/nixpkgs,
+# ryantm/agenix and Mic92/sops-nix. --toplevel also instantiates config.system.build.toplevel
 # (derivations only, nothing is built; slow). HOSTs default to all three.
 # NIXSEC_EVAL_EXTRA_MODULES: colon-separated paths of extra NixOS modules to
 # add to every host (for example a shim that declares options an old nixpkgs
 # lacks). Needs nix-instantiate; the decrypted-value leak check also needs
-# `age` (it decrypts the example secrets with examples/keys/demo-admin.key).
+# the built bin/nixsec.js (it decrypts the example secrets with
+# examples/keys/demo-admin.key).
 # Prints every checked value; exits 1 if a check fails, 2 on usage errors.
-# Not run by CI: it needs the two checkouts. scripts/eval-module-lite.sh does
+# Not run by CI: it needs the three checkouts. scripts/eval-module-lite.sh does
 # most of this with nixpkgs' lib alone (stand-in option declarations).
 set -euo pipefail
 
-usage() { echo "usage: $0 NIXPKGS AGENIX [--toplevel] [HOST...]" >&2; exit 2; }
-[ $# -ge 2 ] || usage
+usage() { echo "usage: $0 NIXPKGS AGENIX SOPS_NIX [--toplevel] [HOST...]" >&2; exit 2; }
+[ $# -ge 3 ] || usage
 nixpkgs=$(cd "$1" && pwd) || usage
 agenix=$(cd "$2" && pwd) || usage
-shift 2
+sopsnix=$(cd "$3" && pwd) || usage
+shift 3
 toplevel=false
 hosts=()
 for a in "$@"; do
@@ -39,6 +42,7 @@ done
 [ ${#hosts[@]} -gt 0 ] || hosts=(hannibal storage2 chrysalis)
 [ -f "$nixpkgs/nixos/lib/eval-config.nix" ] || { echo "$nixpkgs: not a nixpkgs checkout (no nixos/lib/eval-config.nix)" >&2; exit 2; }
 [ -f "$agenix/modules/age.nix" ] || { echo "$agenix: not an agenix checkout (no modules/age.nix)" >&2; exit 2; }
+[ -f "$sopsnix/modules/sops/default.nix" ] || { echo "$sopsnix: not a sops-nix checkout (no modules/sops/default.nix)" >&2; exit 2; }
 command -v nix-instantiate >/dev/null || { echo "nix-instantiate not found" >&2; exit 2; }
 repo=$(cd "$(dirname "$0")/.." && pwd)
 extra=()
@@ -48,17 +52,19 @@ extraNix="[ $(for m in "${extra[@]}"; do [ -n "$m" ] && printf '(/. + "%s") ' "$
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat > "$work/eval.nix" <<'NIX'
-{ nixpkgsDir, agenixDir, repoDir, host, extraModules, toplevel ? false }:
+{ nixpkgsDir, agenixDir, sopsNixDir, repoDir, host, extraModules, toplevel ? false }:
 let
   nixpkgs = /. + nixpkgsDir;
   agenix = /. + agenixDir;
   repo = /. + repoDir;
   data = import (repo + "/nixsec/data.nix");
   nlib = import (repo + "/modules/lib.nix");
+  # The module of the host's backend, as flake.nix imports it.
+  sops = (nlib.forHost data host).backend == "sops-nix";
   system = extra: import (nixpkgs + "/nixos/lib/eval-config.nix") {
     system = "x86_64-linux";
     modules = [
-      (agenix + "/modules/age.nix")
+      (if sops then /. + sopsNixDir + "/modules/sops" else agenix + "/modules/age.nix")
       (repo + "/examples/hosts/${host}.nix")
       { boot.isContainer = true; system.stateVersion = "25.05"; }
       extra
@@ -77,6 +83,15 @@ let
   # How Nix writes a string into a .drv file (ATerm).
   aterm = s: replaceStrings [ "\\" "\"" "\n" "\r" "\t" ] [ "\\\\" "\\\"" "\\n" "\\r" "\\t" ] s;
 
+  sopsChecks = [
+    (check "sops.secrets names = the host's secrets in nixsec/data.nix" (attrNames c.sops.secrets == attrNames mine) (attrNames c.sops.secrets))
+  ] ++ map (n:
+    let s = c.sops.secrets.${n}; d = mine.${n}; in
+    check "sops.secrets.\"${n}\" (sopsFile, binary format, owner, mode, path)"
+      (toString s.sopsFile == toString d.file && s.format == "binary" && s.owner == d.owner && s.mode == d.mode && s.path == credPath n)
+      { sopsFile = toString s.sopsFile; inherit (s) format owner group mode path restartUnits neededForUsers; }
+  ) (attrNames mine);
+
   ageChecks = [
     (check "age.secrets names = the host's secrets in nixsec/data.nix" (attrNames c.age.secrets == attrNames mine) (attrNames c.age.secrets))
   ] ++ map (n:
@@ -87,7 +102,7 @@ let
       { file = toString s.file; inherit (s) owner group mode path; }
   ) (attrNames mine);
 
-  common = ageChecks ++ [
+  common = (if sops then sopsChecks else ageChecks) ++ [
     (check "nixsec.host (default: networking.hostName)" (c.nixsec.host == host) c.nixsec.host)
     (check "failed assertions" (failedAssertions c == [ ]) (failedAssertions c))
     (let m = failedAssertions (system ({ lib, ... }: { nixsec.host = lib.mkForce "no-such-host"; })).config; in
@@ -97,7 +112,8 @@ let
 
   unit = name: c.systemd.services.${name};
   asList = v: if isList v then v else [ v ];
-  credPath = n: "/run/agenix/${n}";
+  # Where the host's backend installs secret n (sops-nix: user passwords before users exist).
+  credPath = n: if !sops then "/run/agenix/${n}" else if elem n (nlib.userPasswordSecrets data.hosts.${host}) then "/run/secrets-for-users/${n}" else "/run/secrets/${n}";
 
   hannibal = [
     (check "services.withings-weights.oauthClientSecretFile = age path"
@@ -138,9 +154,9 @@ let
       contains = s: hasInfix (aterm (builtins.unsafeDiscardStringContext s)) drvText;
     in [
       (check "samba-smbd ExecStartPre has +/nix/store/…-nixsec-smbpasswd-${user}" (length entry == 1) entry)
-      (check "nixsec-smbpasswd-${user}: the script text (in its .drv) reads $CREDENTIALS_DIRECTORY, runs smbpasswd -a -s, names no agenix path"
+      (check "nixsec-smbpasswd-${user}: the script text (in its .drv) reads $CREDENTIALS_DIRECTORY, runs smbpasswd -a -s, names no secret's path"
         (drvs != [ ] && contains expected && contains "\${CREDENTIALS_DIRECTORY}/${nlib.sambaCredential user}"
-          && contains "${smbpasswd} -a -s '${user}'" && !(contains "/run/agenix"))
+          && contains "${smbpasswd} -a -s '${user}'" && !(contains "/run/agenix") && !(contains "/run/secrets"))
         { drv = drvs; text = expected; })
     ];
 
@@ -157,15 +173,19 @@ let
         || (unit "unlock").serviceConfig.LoadCredential == "keyfile:${credPath "disk/unlockLocal"}")
       (unit "unlock").serviceConfig.LoadCredential)
     (check "users.users.alice.hashedPasswordFile" (c.users.users.alice.hashedPasswordFile == credPath "users/alice/hashedPassword") c.users.users.alice.hashedPasswordFile)
-    (check "boot.initrd.secrets.\"/etc/secrets/initrd/ssh_host_ed25519_key\" = age path"
+    (check "boot.initrd.secrets.\"/etc/secrets/initrd/ssh_host_ed25519_key\" = the secret's path"
       ((c.boot.initrd.secrets."/etc/secrets/initrd/ssh_host_ed25519_key" or null) == credPath "disk/initrdSshKey") c.boot.initrd.secrets)
+    (check "sops.secrets restartUnits: samba-smbd for the samba passwords, unlock for the key half; neededForUsers for alice's hash"
+      (c.sops.secrets."samba/alice".restartUnits == [ "samba-smbd.service" ] && c.sops.secrets."disk/unlockLocal".restartUnits == [ "unlock.service" ]
+        && c.sops.secrets."users/alice/hashedPassword".neededForUsers)
+      (builtins.mapAttrs (_: s: { inherit (s) restartUnits neededForUsers; }) c.sops.secrets))
     (let
       snippets = map (l: builtins.substring 31 (builtins.stringLength l - 32) l)
         (filter (l: isString l && match "#### Activation script snippet .*:" l != null) (builtins.split "\n" c.system.activationScripts.script));
       indexOf = x: builtins.head (filter (i: builtins.elemAt snippets i == x) (builtins.genList (i: i) (length snippets)));
       before = a: b: elem a snippets && elem b snippets && indexOf a < indexOf b;
-    in check "activation: agenixInstall runs before users (alice's password file exists when users are created)"
-      (before "agenixInstall" "users") snippets)
+    in check "activation: sops-nix's setupSecretsForUsers runs before users (alice's password file exists when users are created)"
+      (before "setupSecretsForUsers" "users") snippets)
     (let m = failedAssertions (system ({ lib, ... }: { nixsec.host = lib.mkForce "hannibal"; })).config; in
       check "storage2 with nixsec.host = \"hannibal\": assertions name the options storage2 does not declare"
         (any (x: match ".*services\\.withings-weights\\.oauthClientSecretFile.*not an option of this configuration.*" x != null) m) m)
@@ -212,7 +232,7 @@ status=0
 for host in "${hosts[@]}"; do
   echo "== $host"
   if ! out=$(NIX_PATH="nixpkgs=$nixpkgs" nix-instantiate --eval --strict --json --read-write-mode "$work/eval.nix" \
-      --argstr nixpkgsDir "$nixpkgs" --argstr agenixDir "$agenix" --argstr repoDir "$repo" --argstr host "$host" \
+      --argstr nixpkgsDir "$nixpkgs" --argstr agenixDir "$agenix" --argstr sopsNixDir "$sopsnix" --argstr repoDir "$repo" --argstr host "$host" \
       --arg extraModules "$extraNix" --arg toplevel "$toplevel" 2>"$work/err"); then
     echo "FAIL evaluation:"; sed 's/^/    /' "$work/err" | tail -40; status=1; continue
   fi
@@ -234,10 +254,11 @@ done
 
 # No decrypted value is in a derivation: the smbpasswd scripts' .drv files
 # and, with --toplevel, every file in each system's derivation closure.
-if ! command -v age >/dev/null; then
-  echo "(age not found: the decrypted-value leak checks were skipped)"
+if ! [ -f "$repo/dist/nixsec.js" ]; then
+  echo "(bin/nixsec.js is not built: the decrypted-value leak checks were skipped; run npm run build)"
   exit $status
 fi
+install -m 0600 "$repo/examples/keys/demo-admin.key" "$work/admin.key"
 for host in "${hosts[@]}"; do
   [ -f "$work/$host.json" ] || continue
   files=$(node -e '
@@ -249,7 +270,7 @@ for host in "${hosts[@]}"; do
   closure=$(for f in $files; do nix-store -q --requisites "$f"; done | sort -u)
   names=$(nix-instantiate --eval --strict --json -E "builtins.attrNames (import $repo/nixsec/data.nix).hosts.$host.secrets" | node -e 'for (const n of JSON.parse(require("fs").readFileSync(0, "utf8"))) console.log(n)')
   for name in $names; do
-    age -d -i "$repo/examples/keys/demo-admin.key" -o "$work/value" "$repo/secrets/$name.age"
+    (cd "$repo" && NIXSEC_IDENTITY="$work/admin.key" node bin/nixsec.js show "$name") > "$work/value"
     if printf '%s\n' $closure | node -e '
       const fs = require("fs");
       const value = fs.readFileSync(process.argv[1]);

@@ -172,16 +172,18 @@ describe.runIf(Boolean(realLib) && needTool("nix"))("nix flake show and check wi
   let dir = "";
   afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
   const nix = (args: string[]) => spawnSync("nix", ["--extra-experimental-features", "nix-command flakes", ...args], { cwd: dir, encoding: "utf8" });
-  const inputs = () => ["--override-input", "nixpkgs", `path:${dir}/nixpkgs`, "--override-input", "agenix", `path:${dir}/agenix`, "--no-write-lock-file"];
+  const inputs = () => ["--override-input", "nixpkgs", `path:${dir}/nixpkgs`, "--override-input", "agenix", `path:${dir}/agenix`, "--override-input", "sops-nix", `path:${dir}/sops-nix`, "--no-write-lock-file"];
 
   // Inputs as path: flakes; the repository as its tracked files (as a git flake would be).
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), "nixsec-flake-"));
     mkdirSync(path.join(dir, "nixpkgs"));
     mkdirSync(path.join(dir, "agenix"));
+    mkdirSync(path.join(dir, "sops-nix"));
     cpSync(path.join(repoRoot, "test/packaging/fixtures/flake-stand-ins.nix"), path.join(dir, "nixpkgs/flake-stand-ins.nix"));
     writeFileSync(path.join(dir, "nixpkgs/flake.nix"), `{ inputs.lib.url = "path:${realLib!.replace(/\/lib\/?$/, "")}"; outputs = { lib, ... }: (import ./flake-stand-ins.nix { lib = lib.lib; }).nixpkgs; }\n`);
     writeFileSync(path.join(dir, "agenix/flake.nix"), `{ inputs.nixpkgs.url = "path:${dir}/nixpkgs"; outputs = { ... }: { nixosModules.default = { }; }; }\n`);
+    writeFileSync(path.join(dir, "sops-nix/flake.nix"), `{ inputs.nixpkgs.url = "path:${dir}/nixpkgs"; outputs = { ... }: { nixosModules.sops = { }; }; }\n`);
     const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard"], { cwd: repoRoot, encoding: "utf8" }).split("\n").filter((f) => f && existsSync(path.join(repoRoot, f)));
     for (const f of files) cpSync(path.join(repoRoot, f), path.join(dir, "repo", f));
   });
