@@ -22,7 +22,7 @@ const nixPath = (p) => `(/. + ${JSON.stringify(p).replace(/\$\{/g, "\\${")})`;
 const check = process.argv.includes("--check");
 
 /** The flake's NixOS module, read without nixpkgs: its other inputs are never forced. */
-const MODULES = `[ ((import ${nixPath(`${root}/flake.nix`)}).outputs { self = { }; nixpkgs = throw "nixpkgs"; agenix = throw "agenix"; }).nixosModules.default ]`;
+const MODULES = `[ ((import ${nixPath(`${root}/flake.nix`)}).outputs { self = { }; nixpkgs = throw "nixpkgs"; agenix = throw "agenix"; sops-nix = throw "sops-nix"; }).nixosModules.default ]`;
 
 function moduleOptions() {
   const lib = process.env.NIXSEC_NIXPKGS_LIB ? ["--arg", "lib", `import ${nixPath(path.resolve(process.env.NIXSEC_NIXPKGS_LIB))}`] : [];
