@@ -8,6 +8,7 @@ import { loadManifest } from "../../src/manifest/index.js";
 import { desiredReaders, isoSeconds, renderLock, sha256Hex, type LockEntry } from "../../src/store/lock.js";
 import { ageFormat } from "../../src/store/format-age.js";
 import { formFile, readersOf, storeOf, type Store } from "../../src/store/store.js";
+import { writeValues } from "../../src/store/values.js";
 import { tempRepo, type TempRepo } from "../helpers/repo.js";
 
 export interface Fixture {
@@ -30,6 +31,8 @@ export interface FixtureSpec {
   /** Extra manifest text per secret (e.g. "    maxAge: 30d\n"). */
   extra?: Record<string, string>;
   valueChanged?: Date;
+  /** settings.backend (default agenix): with sops-nix every file is a sops file. */
+  backend?: "agenix" | "sops-nix";
 }
 
 export function valueOf(name: string): string {
@@ -46,7 +49,7 @@ export async function makeFixture(spec: FixtureSpec): Promise<Fixture> {
     const k = t.sshKey(h);
     hosts[h] = { ...k, key: readFileSync(k.pub, "utf8").trim() };
   }
-  let yaml = `version: 1\nadmins:\n  alice:\n    key: "${adminKey.recipient}"\nhosts:\n`;
+  let yaml = `version: 1\n${spec.backend ? `settings:\n  backend: ${spec.backend}\n` : ""}admins:\n  alice:\n    key: "${adminKey.recipient}"\nhosts:\n`;
   for (const h of spec.hosts) yaml += `  ${h}:\n    key: "${hosts[h]!.key}"\n`;
   if (spec.hosts.length === 0) yaml += "  {}\n";
   yaml += "secrets:\n";
@@ -56,14 +59,18 @@ export async function makeFixture(spec: FixtureSpec): Promise<Fixture> {
   const store = storeOf(await loadManifest(t.file("nixsec.yaml")));
   const parsed = new Map<string, ReturnType<typeof parseRecipient>>();
   const entries: LockEntry[] = [];
-  for (const n of names) {
+  if (spec.backend === "sops-nix") {
+    // Through the store (each file checked): slower than the bare age path below, fine for hundreds.
+    await writeValues(store, names.map((n) => ({ secret: n, value: new TextEncoder().encode(valueOf(n)) })), [], spec.valueChanged ?? new Date());
+  }
+  for (const n of spec.backend === "sops-nix" ? [] : names) {
     const recipients = readersOf(store, n, ageFormat).map((r) => parsed.get(r.key) ?? parsed.set(r.key, parseRecipient(r.key)).get(r.key)!);
     const ct = await encryptBytes(new TextEncoder().encode(valueOf(n)), recipients);
     mkdirSync(path.dirname(formFile(store, n, ageFormat)), { recursive: true });
     writeFileSync(formFile(store, n, ageFormat), ct);
     entries.push({ secret: n, sha256: sha256Hex(ct), valueChanged: isoSeconds(spec.valueChanged ?? new Date()), ...desiredReaders(store, n, ageFormat) });
   }
-  writeFileSync(path.join(store.secretsDir, "nixsec.lock"), renderLock(entries));
+  if (spec.backend !== "sops-nix") writeFileSync(path.join(store.secretsDir, "nixsec.lock"), renderLock(entries));
   const git = (...args: string[]) => execFileSync("git", args, { cwd: t.repo, env: { ...process.env, ...t.env }, encoding: "utf8" });
   git("add", "-A");
   git("commit", "-qm", "fixture");

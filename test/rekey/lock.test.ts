@@ -24,6 +24,19 @@ describe("lock format", () => {
     expect(a.endsWith("\n")).toBe(true);
   });
 
+  it("a sops file's entry: `format` after the name, after the secret's age entry; keyed apart from it", () => {
+    const text = renderLock([entry("a", { format: "sops", hosts: { h1: "age1host" } }), entry("a")]);
+    const lines = text.trimEnd().split("\n");
+    expect(lines[1]).toMatch(/^\{"secret":"a","sha256":/);
+    expect(lines[2]).toMatch(/^\{"secret":"a","format":"sops","sha256":/);
+    const read = parseLock(text, "nixsec.lock");
+    expect(read.problems).toEqual([]);
+    expect([...read.candidates.keys()]).toEqual(["a", "a:sops"]);
+    expect(read.candidates.get("a:sops")![0]!.format).toBe("sops");
+    expect(parseLock(text.replace('"format":"sops"', '"format":"gpg"'), "nixsec.lock").problems.join("\n")).toMatch(/format is not one this nixsec writes/);
+    expect(parseLock(text.replace('"format":"sops"', '"format":"age"'), "nixsec.lock").problems.join("\n")).toMatch(/format is not one this nixsec writes/);
+  });
+
   it("round-trips", () => {
     const entries = [entry("a", { valueChanged: "2026-01-02T03:04:05Z" }), entry("b/c", { sha256: SHA_B })];
     const read = parseLock(renderLock(entries), "nixsec.lock");

@@ -8,7 +8,8 @@ import { encryptBytes, generateAgeKey, parseRecipient } from "../../src/crypto/i
 import type { LockEntry, ReaderKeys } from "../../src/store/lock.js";
 import type { HeaderSummary } from "../../src/store/format.js";
 import { ageFormat, headerFits, scanHeader, summarizeHeader } from "../../src/store/format-age.js";
-import { planRekey, type SecretState } from "../../src/store/rekey.js";
+import { sopsFormat } from "../../src/store/format-sops.js";
+import { planRekey, type RetiredState, type SecretState } from "../../src/store/rekey.js";
 import { interopDir } from "../helpers/tools.js";
 
 function sshId(seed: string): string {
@@ -131,5 +132,75 @@ describe("scanHeader (the cheap planning read) agrees with the strict parser", (
     }
     expect(scanHeader(new TextEncoder().encode("not an age file"))).toBeNull();
     expect(scanHeader(new TextEncoder().encode("age-encryption.org/v1\n-> X25519 abc\n"))).toBeNull();
+  });
+});
+
+describe("planRekey with sops files and both forms", () => {
+  // In a sops file readers are named by their age recipients, all listed in the file.
+  const S_ADMIN = "age1sopsadmin";
+  const S_H2 = "age1sopshosttwo";
+  const S_H2_NEW = "age1sopshosttwonew";
+  const sopsHeader = (ids: string[], foreign = 0) => ({ recipients: [...ids].sort(), foreign });
+  const sops = (desired: ReaderKeys, o: { written?: ReaderKeys; lock?: boolean; sha?: string; missing?: boolean; foreign?: number } = {}): SecretState => {
+    const written = o.written ?? desired;
+    const s: SecretState = { secret: "svc/key", format: sopsFormat, desired };
+    if (!o.missing) s.file = { sha256: SHA, header: sopsHeader([...Object.values(written.admins), ...Object.values(written.hosts)], o.foreign), bytes: new Uint8Array(0) };
+    if (o.lock !== false) s.lock = { secret: "svc/key", format: "sops", sha256: o.sha ?? SHA, ...written };
+    return s;
+  };
+  const sopsBase = readers({ alice: S_ADMIN }, { h2: S_H2 });
+
+  it.each<[string, SecretState, { reasons?: string[]; lockOnly?: string; unchanged?: boolean }]>([
+    ["readers unchanged", sops(sopsBase), { unchanged: true }],
+    ["a host re-keyed", sops(readers({ alice: S_ADMIN }, { h2: S_H2_NEW }), { written: sopsBase }), { reasons: ["host-rekeyed h2"] }],
+    ["no lock entry: the file lists its recipients, so it proves them (adopted)", sops(sopsBase, { lock: false }), { lockOnly: "adopted" }],
+    ["no lock entry and a recipient the manifest lacks", sops(readers({ alice: S_ADMIN }, {}), { written: sopsBase, lock: false }), { reasons: ["not-locked"] }],
+    ["PGP or another key group beside the age entries is never trusted", sops(sopsBase, { foreign: 1 }), { reasons: ["header-mismatch"] }],
+    ["the file changed after the lock", sops(sopsBase, { sha: OTHER_SHA }), { lockOnly: "adopted" }],
+  ])("%s", (_, s, want) => {
+    const plan = planRekey([s], ["svc/key:sops"]);
+    if (want.unchanged) expect(plan.unchanged).toBe(1);
+    if (want.lockOnly) {
+      expect(plan.lockOnly.map((u) => u.why)).toEqual([want.lockOnly]);
+      expect(plan.lockOnly[0]!.entry.format).toBe("sops");
+    }
+    if (want.reasons) expect(plan.rekey.map((i) => i.reasons.map((r) => (r.name ? `${r.kind} ${r.name}` : r.kind)))).toEqual([want.reasons]);
+  });
+
+  it("names strangers by recipient", () => {
+    const plan = planRekey([sops(readers({ alice: S_ADMIN }, {}), { written: sopsBase, lock: false })], []);
+    expect(plan.rekey[0]!.lost).toEqual([`age recipient ${S_H2}`]);
+  });
+
+  it("a format a secret newly has is made from another file of it; a missing one with no other is missing", () => {
+    const age = state(base);
+    const newSops = sops(sopsBase, { missing: true, lock: false });
+    const plan = planRekey([age, newSops], ["svc/key"]);
+    expect(plan.rekey).toEqual([expect.objectContaining({ secret: "svc/key", format: sopsFormat, from: ageFormat, reasons: [{ kind: "new-format", name: "sops-nix" }], lost: [] })]);
+    expect(plan.missing).toEqual([]);
+    expect(planRekey([state(base, { missing: true }), newSops], []).missing).toEqual(["svc/key"]);
+  });
+
+  it("a file in a format the secret no longer has is retired; a host moving to the other form loses nothing", () => {
+    // h1 read the age file; it now reads the sops file (it moved to sops-nix); the age file has no host left.
+    const moved = sops(readers({ alice: S_ADMIN }, { h1: S_H2, h2: S_H2 }), { missing: true, lock: false });
+    const oldAge = state(base);
+    const retired: RetiredState = { secret: "svc/key", format: ageFormat, file: oldAge.file!, lock: oldAge.lock! };
+    const plan = planRekey([moved], ["svc/key"], {}, [retired]);
+    expect(plan.rekey.map((i) => [i.format.id, i.from?.id])).toEqual([["sops", "age"]]);
+    expect(plan.retire).toEqual([{ secret: "svc/key", format: ageFormat, lost: [] }]);
+    expect(plan.dropped).toEqual([]);
+    // without h1 in the sops file, h1 lost it
+    const left = planRekey([sops(sopsBase)], ["svc/key", "svc/key:sops"], {}, [retired]);
+    expect(left.retire).toEqual([{ secret: "svc/key", format: ageFormat, lost: ["host h1"] }]);
+  });
+
+  it("a host that left one file for the other form of the same secret is moved, not lost", () => {
+    const age = state(readers({ alice: ADMIN }, {}), { written: base });
+    const sopsWithH1 = sops(readers({ alice: S_ADMIN }, { h1: S_H2 }), { written: readers({ alice: S_ADMIN }, {}) });
+    const plan = planRekey([age, sopsWithH1], ["svc/key", "svc/key:sops"]);
+    const ageItem = plan.rekey.find((i) => i.format === ageFormat)!;
+    expect(ageItem.reasons).toEqual([{ kind: "host-moved", name: "h1" }]);
+    expect(ageItem.lost).toEqual([]);
   });
 });
