@@ -38,7 +38,7 @@ describe("fieldsAt (for did-you-mean hints)", () => {
   it.each([
     [[], ["version", "settings", "admins", "hosts", "secrets", "templates"]],
     [["settings"], ["secretsDir", "backend", "generatedDir"]],
-    [["hosts", "hannibal"], ["key"]],
+    [["hosts", "hannibal"], ["key", "backend"]],
     [["secrets", "a/b"], ["hosts", "owner", "group", "mode", "format", "description", "generate", "maxAge", "wire"]],
     [["secrets", "a/b", "generate"], ["kind", "length", "alphabet", "bytes", "from"]],
     [["secrets", "a/b", "hosts", 0], []],
