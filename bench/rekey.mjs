@@ -1,5 +1,7 @@
 // Benchmark: `nixsec rekey` on 1000 secrets × 20 ssh-ed25519 hosts + 2 admins.
-//   node bench/rekey.mjs [--secrets N] [--loop-files N] [--setup-only]
+//   node bench/rekey.mjs [--secrets N] [--loop-files N] [--backend sops-nix] [--setup-only]
+// With --backend sops-nix the store is sops files (the hosts on sops-nix,
+// their keys converted to age), and the agenix-style loop is left out.
 // (needs age, age-keygen, ssh-keygen, nix-instantiate, jq)
 //
 // 1. full rekey: `nixsec rekey --all` as a whole CLI process, with the default
@@ -33,6 +35,7 @@ const arg = (name, dflt) => {
 };
 const SECRETS = arg("--secrets", 1000);
 const LOOP_FILES = arg("--loop-files", SECRETS);
+const SOPS = process.argv.includes("--backend") && process.argv[process.argv.indexOf("--backend") + 1] === "sops-nix";
 const HOSTS = 20;
 
 rmSync(work, { recursive: true, force: true });
@@ -44,6 +47,8 @@ writeFileSync(w("lib-entry.ts"), [
   `export * from ${JSON.stringify(path.join(root, "src/crypto/index.ts"))};`,
   `export { loadManifest } from ${JSON.stringify(path.join(root, "src/manifest/index.ts"))};`,
   `export { storeOf, readersOf } from ${JSON.stringify(path.join(root, "src/store/store.ts"))};`,
+  `export { ageFormat } from ${JSON.stringify(path.join(root, "src/store/format-age.ts"))};`,
+  `export { writeValues } from ${JSON.stringify(path.join(root, "src/store/values.ts"))};`,
   `export { desiredReaders, renderLock, sha256Hex } from ${JSON.stringify(path.join(root, "src/store/lock.ts"))};`,
   `export { scanStore, planScan } from ${JSON.stringify(path.join(root, "src/store/rekey.ts"))};`,
 ].join("\n"));
@@ -61,7 +66,7 @@ const adminKeys = ["admin1", "admin2"].map((a) => execFileSync("age-keygen", ["-
 
 // The store: manifest, files, lock; and the same readers as an agenix rules file.
 const names = Array.from({ length: SECRETS }, (_, i) => `svc${String(i).padStart(4, "0")}/token`);
-let yaml = `version: 1\nadmins:\n  admin1:\n    key: "${adminKeys[0]}"\n  admin2:\n    key: "${adminKeys[1]}"\nhosts:\n`;
+let yaml = `version: 1\n${SOPS ? "settings:\n  backend: sops-nix\n" : ""}admins:\n  admin1:\n    key: "${adminKeys[0]}"\n  admin2:\n    key: "${adminKeys[1]}"\nhosts:\n`;
 hostKeys.forEach((k, i) => (yaml += `  host${i}:\n    key: "${k}"\n`));
 yaml += "secrets:\n";
 for (const n of names) yaml += `  ${n}:\n    hosts: [${hostKeys.map((_, i) => `host${i}`).join(", ")}]\n`;
@@ -74,16 +79,21 @@ mkdirSync(w("secrets"), { recursive: true });
 writeFileSync(w("secrets", "secrets.nix"), rules + "}\n");
 
 const store = lib.storeOf(await lib.loadManifest(w("nixsec.yaml")));
-const recipients = lib.readersOf(store, names[0]).map((r) => lib.parseRecipient(r.key));
-const entries = [];
 const t0 = performance.now();
-for (const n of names) {
-  const ct = await lib.encryptBytes(randomBytes(24), recipients);
-  mkdirSync(path.dirname(w("secrets", `${n}.age`)), { recursive: true });
-  writeFileSync(w("secrets", `${n}.age`), ct);
-  entries.push({ secret: n, sha256: lib.sha256Hex(ct), ...lib.desiredReaders(store, n) });
+if (SOPS) {
+  // Through the store (every file checked as it is written): the sops files nixsec writes.
+  await lib.writeValues(store, names.map((n) => ({ secret: n, value: randomBytes(24) })), [], new Date());
+} else {
+  const recipients = lib.readersOf(store, names[0], lib.ageFormat).map((r) => lib.parseRecipient(r.key));
+  const entries = [];
+  for (const n of names) {
+    const ct = await lib.encryptBytes(randomBytes(24), recipients);
+    mkdirSync(path.dirname(w("secrets", `${n}.age`)), { recursive: true });
+    writeFileSync(w("secrets", `${n}.age`), ct);
+    entries.push({ secret: n, sha256: lib.sha256Hex(ct), ...lib.desiredReaders(store, n, lib.ageFormat) });
+  }
+  writeFileSync(w("secrets", "nixsec.lock"), lib.renderLock(entries));
 }
-writeFileSync(w("secrets", "nixsec.lock"), lib.renderLock(entries));
 console.error(`set-up: ${SECRETS} files in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 function median(xs) {
@@ -120,7 +130,7 @@ for (let i = 0; i < 7; i++) {
   const a = performance.now();
   const s = lib.storeOf(await lib.loadManifest(w("nixsec.yaml")));
   const b = performance.now();
-  const plan = lib.planScan(lib.scanStore(s));
+  const plan = lib.planScan(await lib.scanStore(s));
   const c = performance.now();
   if (plan.rekey.length) throw new Error("no-op plan is not empty");
   noopPlan.push(c - b);
@@ -191,28 +201,32 @@ const floorOssl = median([floorOpenssl(), floorOpenssl(), floorOpenssl()]);
 const floorSod = sodium ? median([floorSodium(), floorSodium(), floorSodium()]) : Infinity;
 const floor = Math.min(floorOssl, floorSod);
 
-// 2. the agenix-style loop (a copy of the files, so both runs start alike).
-const loopNames = names.slice(0, LOOP_FILES);
-writeFileSync(w("loop.sh"), `#!/usr/bin/env bash
-# agenix -r, reduced to its per-file work (pkgs/agenix.sh: edit with EDITOR=:)
-set -euo pipefail
-cd "${work}/secrets"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-while read -r f; do
-  keys=$(nix-instantiate --json --eval --strict -E "(let rules = import ./secrets.nix; in rules.\\"$f\\".publicKeys)" | jq -r '.[]')
-  age -d -i "${w("keys", "admin1.key")}" -o "$tmp/plain" "$f"
-  args=()
-  while IFS= read -r k; do args+=(-r "$k"); done <<< "$keys"
-  age -e "\${args[@]}" -o "$tmp/new" "$tmp/plain"
-  mv "$tmp/new" "$f"
-  rm -f "$tmp/plain"
-done
-`, { mode: 0o755 });
-const loop = wall("bash", [w("loop.sh")], { input: loopNames.map((n) => `${n}.age`).join("\n") + "\n" });
-const loopFull = (loop.s * SECRETS) / loopNames.length;
-// The loop's files still decrypt for a host (sanity).
-execFileSync("age", ["-d", "-i", w("keys", "host7"), w("secrets", `${loopNames[0]}.age`)]);
+// 2. the agenix-style loop (a copy of the files, so both runs start alike);
+// not for sops files (agenix does not read them).
+let loopFull = null;
+if (!SOPS) {
+  const loopNames = names.slice(0, LOOP_FILES);
+  writeFileSync(w("loop.sh"), `#!/usr/bin/env bash
+  # agenix -r, reduced to its per-file work (pkgs/agenix.sh: edit with EDITOR=:)
+  set -euo pipefail
+  cd "${work}/secrets"
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  while read -r f; do
+    keys=$(nix-instantiate --json --eval --strict -E "(let rules = import ./secrets.nix; in rules.\\"$f\\".publicKeys)" | jq -r '.[]')
+    age -d -i "${w("keys", "admin1.key")}" -o "$tmp/plain" "$f"
+    args=()
+    while IFS= read -r k; do args+=(-r "$k"); done <<< "$keys"
+    age -e "\${args[@]}" -o "$tmp/new" "$tmp/plain"
+    mv "$tmp/new" "$f"
+    rm -f "$tmp/plain"
+  done
+  `, { mode: 0o755 });
+  const loop = wall("bash", [w("loop.sh")], { input: loopNames.map((n) => `${n}.age`).join("\n") + "\n" });
+  loopFull = (loop.s * SECRETS) / loopNames.length;
+  // The loop's files still decrypt for a host (sanity).
+  execFileSync("age", ["-d", "-i", w("keys", "host7"), w("secrets", `${loopNames[0]}.age`)]);
+}
 
 const cpu = os.cpus()[0]?.model ?? "?";
 const ageVersion = execFileSync("age", ["--version"], { encoding: "utf8" }).trim();
@@ -220,12 +234,15 @@ const fmt = (s) => (s < 1 ? `${(s * 1000).toFixed(0)} ms` : `${s.toFixed(2)} s`)
 const out = [];
 out.push(`## Rekey (\`node bench/rekey.mjs\`)`, "");
 out.push(`Run ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpu}, Node ${process.version}, Go age ${ageVersion}; load average ${loadStart.toFixed(2)} at the start of the rekeys, ${os.loadavg()[0].toFixed(2)} at the end (the machine was shared).`, "");
-out.push(`${SECRETS} secrets, each readable by 2 age admins and the same ${HOSTS} ssh-ed25519 hosts (${HOSTS + 2} stanzas per file).`, "");
+out.push(SOPS
+  ? `${SECRETS} sops files (binary format), each readable by 2 age admins and the same ${HOSTS} sops-nix hosts (their ssh-ed25519 keys converted to age): ${HOSTS + 2} age entries of the data key per file.`
+  : `${SECRETS} secrets, each readable by 2 age admins and the same ${HOSTS} ssh-ed25519 hosts (${HOSTS + 2} stanzas per file).`, "");
 out.push("| run | wall time | per file | vs agenix-style loop |", "|---|---|---|---|");
-out.push(`| agenix-style loop${LOOP_FILES < SECRETS ? ` (${LOOP_FILES} files, scaled ×${(SECRETS / LOOP_FILES).toFixed(1)})` : ""} | ${fmt(loopFull)} | ${(loopFull * 1000 / SECRETS).toFixed(1)} ms | 1× |`);
+if (loopFull !== null) out.push(`| agenix-style loop${LOOP_FILES < SECRETS ? ` (${LOOP_FILES} files, scaled ×${(SECRETS / LOOP_FILES).toFixed(1)})` : ""} | ${fmt(loopFull)} | ${(loopFull * 1000 / SECRETS).toFixed(1)} ms | 1× |`);
 const range = (xs) => `${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}`;
-out.push(`| \`nixsec rekey --all\` (${threads} encryption threads), median of ${RUNS} (${range(runsDefault)}) | ${fmt(fullDefault.s)} | ${(fullDefault.s * 1000 / SECRETS).toFixed(2)} ms | ${(loopFull / fullDefault.s).toFixed(1)}× faster |`);
-out.push(`| \`nixsec rekey --all --jobs 1\`, median of ${RUNS} (${range(runsOne)}) | ${fmt(fullOne.s)} | ${(fullOne.s * 1000 / SECRETS).toFixed(2)} ms | ${(loopFull / fullOne.s).toFixed(1)}× faster |`);
+const vsLoop = (x) => (loopFull === null ? "" : `${(loopFull / x).toFixed(1)}× faster`);
+out.push(`| \`nixsec rekey --all\` (${threads} encryption threads), median of ${RUNS} (${range(runsDefault)}) | ${fmt(fullDefault.s)} | ${(fullDefault.s * 1000 / SECRETS).toFixed(2)} ms | ${vsLoop(fullDefault.s)} |`);
+out.push(`| \`nixsec rekey --all --jobs 1\`, median of ${RUNS} (${range(runsOne)}) | ${fmt(fullOne.s)} | ${(fullOne.s * 1000 / SECRETS).toFixed(2)} ms | ${vsLoop(fullOne.s)} |`);
 const ops = `${SECRETS * (HOSTS + 2)} fixed-base and ${SECRETS * (HOSTS + 2) + SECRETS * 2} variable-base multiplications`;
 if (sodium) out.push(`| native X25519 floor on libsodium, one thread, median of 3 (${ops}) | ${fmt(floorSod)} | ${(floorSod * 1000 / SECRETS).toFixed(2)} ms | |`);
 out.push(`| native X25519 floor on node:crypto (OpenSSL), one thread, median of 3 (the same; fixed-base by key import) | ${fmt(floorOssl)} | ${(floorOssl * 1000 / SECRETS).toFixed(2)} ms | |`);
