@@ -104,8 +104,21 @@ export function entryFormat(e: LockEntry): SecretFormat {
   return FORMATS.find((f) => f.id === (e.format ?? "age"))!;
 }
 
-/** Who the manifest says reads `name`'s file in `format`, as that format's key ids. */
+const desiredCache = new WeakMap<object, Map<string, ReaderKeys>>();
+
+/**
+ * Who the manifest says reads `name`'s file in `format`, as that format's
+ * key ids. Secrets with the same hosts share one (frozen) answer per
+ * manifest: a fleet's secrets mostly repeat a few reader sets, and planning
+ * asks for every one.
+ */
 export function desiredReaders(store: Store, name: string, format: SecretFormat): ReaderKeys {
+  const hosts = store.manifest.data.secrets[name]?.hosts;
+  const key = hosts ? `${format.id}\n${hosts.join("\n")}` : undefined;
+  let cache = desiredCache.get(store.manifest.data);
+  if (!cache) desiredCache.set(store.manifest.data, (cache = new Map()));
+  const known = key === undefined ? undefined : cache.get(key);
+  if (known) return known;
   const out: ReaderKeys = { admins: {}, hosts: {} };
   for (const r of readersOf(store, name, format)) {
     let id: string;
@@ -117,6 +130,9 @@ export function desiredReaders(store: Store, name: string, format: SecretFormat)
     }
     (r.kind === "admin" ? out.admins : out.hosts)[r.name] = id;
   }
+  Object.freeze(out.admins);
+  Object.freeze(out.hosts);
+  if (key !== undefined) cache.set(key, Object.freeze(out));
   return out;
 }
 

@@ -256,28 +256,33 @@ export async function scanStore(store: Store): Promise<StoreScan> {
   const names = Object.keys(store.manifest.data.secrets).sort();
   const wanted = new Map(names.map((n) => [n, formatsOf(store, n)]));
   // Each format in play reads its own files (the sops engine loads only for stores with sops files).
-  for (const f of FORMATS) if ([...onDisk.values()].includes(f) || [...wanted.values()].some((w) => w.includes(f))) await f.ready();
+  const inPlay = new Set([...onDisk.values(), ...[...wanted.values()].flat()]);
+  for (const f of inPlay) await f.ready();
   const lock = readLock(store);
   const states: SecretState[] = [];
   const retired: RetiredState[] = [];
   const known = new Set<string>();
-  for (const secret of names) {
-    for (const format of FORMATS) {
-      const rel = `${secret}${format.extension}`;
-      const mine = wanted.get(secret)!.includes(format);
-      if (!mine && !onDisk.has(rel)) continue;
-      known.add(rel);
-      const file = readFacts(store.tree, formFile(store, secret, format), format);
-      const entry = pickEntry(lock.candidates.get(lockKey(secret, format.id)), file?.sha256);
-      if (mine) {
-        const state: SecretState = { secret, format, desired: desiredReaders(store, secret, format) };
-        if (file) state.file = file;
-        if (entry) state.lock = entry;
-        states.push(state);
-      } else if (file) {
-        retired.push({ secret, format, file, ...(entry ? { lock: entry } : {}) });
-      }
+  const formatsOnDisk = new Set(onDisk.values());
+  const state = (secret: string, format: SecretFormat, mine: boolean): void => {
+    const rel = `${secret}${format.extension}`;
+    if (!mine && !onDisk.has(rel)) return;
+    known.add(rel);
+    const file = readFacts(store.tree, formFile(store, secret, format), format);
+    const entry = pickEntry(lock.candidates.get(lockKey(secret, format.id)), file?.sha256);
+    if (mine) {
+      const s: SecretState = { secret, format, desired: desiredReaders(store, secret, format) };
+      if (file) s.file = file;
+      if (entry) s.lock = entry;
+      states.push(s);
+    } else if (file) {
+      retired.push({ secret, format, file, ...(entry ? { lock: entry } : {}) });
     }
+  };
+  for (const secret of names) {
+    const mine = wanted.get(secret)!;
+    for (const format of mine) state(secret, format, true);
+    // A file in a format the secret no longer has (looked for only where such files are).
+    for (const format of formatsOnDisk) if (!mine.includes(format)) state(secret, format, false);
   }
   const orphans = [...onDisk.keys()].filter((p) => !known.has(p)).sort();
   return { states, retired, lock, orphans, leftovers: temp.sort() };

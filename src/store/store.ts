@@ -58,6 +58,24 @@ export function formatOf(backend: Backend): SecretFormat {
   return backend === "sops-nix" ? sopsFormat : ageFormat;
 }
 
+const ONE_FORMAT: Readonly<Record<Backend, readonly SecretFormat[]>> = { agenix: [ageFormat], "sops-nix": [sopsFormat] };
+const uniform = new WeakMap<object, Backend | null>();
+
+/**
+ * The backend of every host when they all have the same (the usual case),
+ * else null; worked out once per manifest, so a large store's planning does
+ * not ask each secret's hosts again.
+ */
+function uniformBackend(store: Store): Backend | null {
+  const data = store.manifest.data;
+  let u = uniform.get(data);
+  if (u === undefined) {
+    u = Object.values(data.hosts).some((h) => h.backend !== undefined && h.backend !== data.settings.backend) ? null : data.settings.backend;
+    uniform.set(data, u);
+  }
+  return u;
+}
+
 /**
  * The formats secret `name` is stored in: one per backend among its hosts,
  * so each host reads the form its backend decrypts (a secret read by agenix
@@ -65,9 +83,11 @@ export function formatOf(backend: Backend): SecretFormat {
  * rotate and rekey). A secret only admins read is stored in the
  * repository's backend. Age first.
  */
-export function formatsOf(store: Store, name: string): SecretFormat[] {
+export function formatsOf(store: Store, name: string): readonly SecretFormat[] {
   const secret = store.manifest.data.secrets[name];
   if (!secret) throw unknownSecret(store, name);
+  const all = uniformBackend(store);
+  if (all) return ONE_FORMAT[all];
   const backends = new Set(secret.hosts.map((h) => hostBackend(store, h)));
   if (backends.size === 0) backends.add(store.manifest.data.settings.backend);
   return FORMATS.filter((f) => backends.has(f.backend));
@@ -97,13 +117,16 @@ export function readersOf(store: Store, name: string, format: SecretFormat): Rea
   const data = store.manifest.data;
   const secret = data.secrets[name];
   if (!secret) throw unknownSecret(store, name);
-  const admins = Object.keys(data.admins).sort().map((n): Reader => ({ kind: "admin", name: n, key: data.admins[n]!.key }));
-  const hosts = [...secret.hosts].sort().flatMap((n): Reader[] => {
+  const readers = Object.keys(data.admins).sort().map((n): Reader => ({ kind: "admin", name: n, key: data.admins[n]!.key }));
+  // With one backend for every host, all of them read this format or none do.
+  const all = uniformBackend(store);
+  if (all !== null && all !== format.backend) return readers;
+  for (const n of [...secret.hosts].sort()) {
     const host = data.hosts[n];
     if (!host) throw new NixsecError(`${store.manifest.path}: secrets.${name}.hosts: unknown host ${JSON.stringify(n)}`, { hint: "add it with `nixsec host add`" });
-    return hostBackend(store, n) === format.backend ? [{ kind: "host", name: n, key: host.key }] : [];
-  });
-  return [...admins, ...hosts];
+    if (all !== null || hostBackend(store, n) === format.backend) readers.push({ kind: "host", name: n, key: host.key });
+  }
+  return readers;
 }
 
 /** The recipient strings of `name`'s file in `format`; a key the format cannot carry is an error naming its field. */

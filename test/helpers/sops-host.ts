@@ -6,6 +6,6 @@ import { decryptSops as sopsAgeDecrypt, sshKeyToAge } from "sops-age";
 
 /** The value of a one-secret (binary format) sops file, as the host with `sshKey` reads it. */
 export async function hostReads(file: string, sshKey: string): Promise<string> {
-  const out = (await sopsAgeDecrypt(readFileSync(file, "utf8"), { secretKey: sshKeyToAge(readFileSync(sshKey, "utf8"), sshKey), fileType: "json" })) as { data: string };
+  const out = (await sopsAgeDecrypt(readFileSync(file, "utf8"), { secretKey: sshKeyToAge(readFileSync(sshKey, "utf8"), sshKey) ?? undefined, fileType: "json" })) as { data: string };
   return out.data;
 }
