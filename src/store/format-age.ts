@@ -7,7 +7,7 @@
 // reader set by SSH tags and by the number of X25519 stanzas, and proves its
 // readers by itself only when all of them are SSH keys; otherwise the lock
 // (lock.ts) says whom nixsec wrote it for.
-import { AgeError, decryptBytes, inspectAge, preloadFileKeys, type LoadedIdentity } from "../crypto/index.js";
+import { AgeError, decryptBytes, inspectAge, looksArmored, preloadFileKeys, type LoadedIdentity } from "../crypto/index.js";
 import { keyIdOf, stanzaOfKeyId } from "./key-ids.js";
 import { sameList, type HeaderSummary, type ReaderSummary, type SecretFormat, type Work } from "./format.js";
 
@@ -104,7 +104,8 @@ export const ageFormat: SecretFormat = {
   seal: (value, recipients) => seal(value, recipients, false),
   async open(bytes, identities) {
     const value = await decryptBytes(bytes, identities);
-    const armored = scanHeader(bytes)?.armored ?? false;
+    // An armored file stays armored.
+    const armored = looksArmored(bytes);
     return { value, rewrap: (recipients) => seal(value, recipients, armored) };
   },
   preload: (files, identities: LoadedIdentity[]) => preloadFileKeys(files, identities),

@@ -103,6 +103,9 @@ const UNTRUSTED: ReadonlySet<ReasonKind> = new Set(["not-locked", "file-changed"
 
 interface Job {
   item: PlanItem;
+  /** The file written, absolute and relative to the repository (for messages). */
+  file: string;
+  rel: string;
   /** The format's recipient strings for the item's readers. */
   recipients: string[];
   /** The file whose value is read: the item's own, or (new-format) another of the secret's. */
@@ -161,10 +164,10 @@ async function decryptAll(store: Store, jobs: Job[], ids: LoadedIdentity[], encr
   const diverged: string[] = [];
   for (const [i, job] of jobs.entries()) {
     const src = job.source;
-    const rel = path.relative(store.root, formFile(store, job.item.secret, job.item.format));
+    const rel = job.rel;
     try {
       if (!src) throw new NixsecError(`${rel}: missing`);
-      const opened = await src.format.open(src.facts.bytes, ids, path.relative(store.root, formFile(store, job.item.secret, src.format)));
+      const opened = await src.format.open(src.facts.bytes, ids, src.format === job.item.format ? rel : path.relative(store.root, formFile(store, job.item.secret, src.format)));
       job.value = opened.value;
       const seen = values.get(job.item.secret);
       if (seen && Buffer.compare(seen, opened.value) !== 0) diverged.push(job.item.secret);
@@ -212,7 +215,8 @@ export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPla
   const jobs: Job[] = plan.rekey.map((item) => {
     const format = item.from ?? item.format;
     const state = files.get(lockKey(item.secret, format.id));
-    const job: Job = { item, recipients: recipientsOf(store, item.secret, item.format) };
+    const file = formFile(store, item.secret, item.format);
+    const job: Job = { item, file, rel: path.relative(store.root, file), recipients: recipientsOf(store, item.secret, item.format) };
     if (state?.file) job.source = { format, facts: state.file, ...(state.lock ? { entry: state.lock } : {}) };
     return job;
   });
@@ -261,8 +265,8 @@ export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPla
         let ciphertext = await j.ciphertext!;
         if (tamperForTests) ciphertext = tamperForTests(j.item.secret, ciphertext);
         const { format, secret } = j.item;
-        const file = formFile(store, secret, format);
-        if (!(await checkWritten(format, secret, path.relative(store.root, file), ciphertext, j.value!, j.item.desired, verifyWith)) && !result.headerOnly.includes(secret)) result.headerOnly.push(secret);
+        const file = j.file;
+        if (!(await checkWritten(format, secret, j.rel, ciphertext, j.value!, j.item.desired, verifyWith)) && !result.headerOnly.includes(secret)) result.headerOnly.push(secret);
         j.value!.fill(0);
         const write = store.tree.writeFile(file, ciphertext).then(
           () => {
