@@ -51,6 +51,17 @@ export function decodeArmor(file: Uint8Array): Uint8Array {
   }
 }
 
+/**
+ * Armors a binary age file held in memory: the bytes armorEncoder streams,
+ * without a stream per file (a sops file wraps its data key as one armored
+ * age file per reader: thousands of small files in a rekey).
+ */
+export function armorBytes(bin: Uint8Array): Uint8Array {
+  let out = ARMOR_BEGIN + "\n";
+  for (let i = 0; i < bin.length; i += 48) out += base64.encode(bin.subarray(i, Math.min(i + 48, bin.length))) + "\n";
+  return new TextEncoder().encode(out + ARMOR_END + "\n");
+}
+
 /** A TransformStream that armors a binary age file as it passes. */
 export function armorEncoder(): TransformStream<Uint8Array, Uint8Array> {
   const enc = new TextEncoder();

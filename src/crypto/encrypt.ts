@@ -3,7 +3,7 @@
 // plugins through recipient-v1), the header MAC, then the STREAM payload.
 // Every file obeys the label rule (labels.ts) before a byte is written.
 import { createHmac, randomBytes } from "node:crypto";
-import { armorEncoder } from "./armor.js";
+import { armorBytes, armorEncoder } from "./armor.js";
 import { concatBytes, encodeB64NoPad, wipe } from "./bytes.js";
 import { AgeError } from "./errors.js";
 import { encodeHeaderNoMac } from "./header.js";
@@ -12,7 +12,6 @@ import { LabelCheck } from "./labels.js";
 import { PluginRecipient, type PluginWrap } from "./plugin-recipient.js";
 import { loadTypage, Stanza, type Recipient } from "./stanza.js";
 import { encryptPayload, encryptPayloadBytes } from "./stream.js";
-import { readAll, streamOf } from "./streams.js";
 import { hkdfSha256 } from "./x25519.js";
 
 export interface EncryptOptions {
@@ -124,11 +123,11 @@ function prepend(head: Uint8Array, body: ReadableStream<Uint8Array>): ReadableSt
   });
 }
 
-/** Encrypts bytes in memory (secrets are small), without streams on the common path. */
+/** Encrypts bytes in memory (secrets are small), without streams. */
 export async function encryptBytes(plaintext: Uint8Array, recipients: ParsedRecipient[], opts: EncryptOptions = {}): Promise<Uint8Array> {
-  if (opts.armor) return readAll(await encryptStream(streamOf(plaintext), recipients, opts));
   const { head, payloadKey } = await headerFor(await recipientsFor(recipients, opts.pluginWrap), opts.pluginWrap?.fileKey);
-  return concatBytes(head, encryptPayloadBytes(payloadKey, plaintext));
+  const bin = concatBytes(head, encryptPayloadBytes(payloadKey, plaintext));
+  return opts.armor ? armorBytes(bin) : bin;
 }
 
 /** Encrypts a stream with bounded memory (one 64 KiB chunk at a time). */

@@ -20,6 +20,8 @@ import {
   type LoadedIdentity,
   type ParsedRecipient,
 } from "../../src/crypto/index.js";
+import { armorBytes, armorEncoder } from "../../src/crypto/armor.js";
+import { readAll, streamOf } from "../../src/crypto/streams.js";
 import { interopDir, needTool } from "../helpers/tools.js";
 
 const keys = path.join(interopDir, "age-cli/keys");
@@ -151,5 +153,24 @@ describe("parsers never throw anything but AgeError", () => {
       expect(Buffer.from(await decryptBytes(ct, ids)).toString()).toBe(type);
       execFileSync("rm", ["-rf", dir]);
     }
+  });
+});
+
+describe("armor in one go (armorBytes) writes what the armor stream writes", () => {
+  const seed = Number(process.env.FC_SEED) || Math.floor(Math.random() * 2 ** 31);
+  it(`for random bytes of any length, in any chunking (fast-check seed ${seed})`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 400 }), fc.integer({ min: 1, max: 97 }), async (bin, chunk) => {
+        const chunks = new ReadableStream<Uint8Array>({
+          start(c) {
+            for (let i = 0; i < bin.length; i += chunk) c.enqueue(bin.slice(i, i + chunk));
+            c.close();
+          },
+        });
+        expect(Buffer.from(armorBytes(bin))).toEqual(Buffer.from(await readAll(chunks.pipeThrough(armorEncoder()))));
+      }),
+      { numRuns: 200, seed },
+    );
+    expect(Buffer.from(armorBytes(new Uint8Array(0)))).toEqual(Buffer.from(await readAll(streamOf(new Uint8Array(0)).pipeThrough(armorEncoder()))));
   });
 });
