@@ -10,6 +10,10 @@ import { parseGoFloat } from "./gonum.js";
 import { Branch, type Value } from "./tree.js";
 
 const INT64 = /^-?(0|[1-9]\d*)$/;
+/** Where a string's plain run ends: its quote, an escape, or a character JSON forbids there. */
+const STRING_STOP = /["\\\u0000-\u001f]/g;
+/** One-character escapes (an armored data key holds one per line). */
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
 export interface JsonRead {
@@ -108,22 +112,22 @@ class Reader {
     let out = "";
     let start = this.i;
     for (;;) {
+      STRING_STOP.lastIndex = this.i;
+      if (!STRING_STOP.exec(this.s)) {
+        this.i = this.s.length;
+        this.fail("unterminated string");
+      }
+      this.i = STRING_STOP.lastIndex - 1;
       const c = this.s.charCodeAt(this.i);
-      if (Number.isNaN(c)) this.fail("unterminated string");
       if (c === 0x22) {
         out += this.s.slice(start, this.i++);
         return out;
       }
       if (c < 0x20) this.fail("control character in a string");
-      if (c !== 0x5c) {
-        this.i++;
-        continue;
-      }
       out += this.s.slice(start, this.i);
       const e = this.s[this.i + 1];
-      const simple: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
-      if (e !== undefined && simple[e] !== undefined) {
-        out += simple[e];
+      if (e !== undefined && Object.hasOwn(SIMPLE_ESCAPES, e)) {
+        out += SIMPLE_ESCAPES[e];
         this.i += 2;
       } else if (e === "u" && /^[0-9a-fA-F]{4}$/.test(this.s.slice(this.i + 2, this.i + 6))) {
         let cp = Number.parseInt(this.s.slice(this.i + 2, this.i + 6), 16);
