@@ -38,7 +38,7 @@ class Reader {
   }
 
   ws(): void {
-    while (this.i < this.s.length && " \t\n\r".includes(this.s[this.i]!)) this.i++;
+    for (let c = this.s.charCodeAt(this.i); c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d; c = this.s.charCodeAt(++this.i));
   }
 
   value(depth: number): Value {

@@ -33,7 +33,11 @@ export interface Layout {
 const endingOf = (bytes: Uint8Array): string => /\n*$/.exec(Buffer.from(bytes.subarray(Math.max(0, bytes.length - 8))).toString("latin1"))![0];
 
 function withEnding(text: string, ending: string | undefined): string {
-  return ending === undefined ? text : text.replace(/\n*$/, ending);
+  if (ending === undefined) return text;
+  // The trailing newlines replaced (a scan from the end, not a regex over the whole text).
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x0a) end--;
+  return text.slice(0, end) + ending;
 }
 
 /** An encrypted file as read: values still ENC[…], metadata as its (unflattened) tree. */

@@ -106,7 +106,13 @@ export const ageFormat: SecretFormat = {
     const value = await decryptBytes(bytes, identities);
     // An armored file stays armored.
     const armored = looksArmored(bytes);
-    return { value, rewrap: (recipients) => seal(value, recipients, armored) };
+    return {
+      value,
+      get summary() {
+        return scanHeader(bytes)!;
+      },
+      rewrap: (recipients) => seal(value, recipients, armored),
+    };
   },
   preload: (files, identities: LoadedIdentity[]) => preloadFileKeys(files, identities),
   summarize: scanHeader,

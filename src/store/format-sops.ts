@@ -53,6 +53,13 @@ function recipientOf(key: string): string {
   return r;
 }
 
+/** The readers a file's metadata names. */
+function summaryOf(md: { keyGroups: Array<{ age: Array<{ recipient: string }>; others: unknown[] }> }): SopsSummary {
+  const [first, ...rest] = md.keyGroups;
+  const others = md.keyGroups.reduce((n, g) => n + g.others.length, 0);
+  return { recipients: (first?.age ?? []).map((a) => a.recipient).sort(), foreign: rest.length + others };
+}
+
 const summary = (s: ReaderSummary): SopsSummary => {
   if (!("recipients" in s)) throw new Error("internal: not a sops summary");
   return s;
@@ -103,6 +110,7 @@ export const sopsFormat: SecretFormat = {
     const { value, opened } = await (await load()).openSecretFile(bytes, identities, file);
     return {
       value,
+      summary: summaryOf(opened.metadata),
       rewrap(to, fresh) {
         const dataKey = new Uint8Array(opened.secret.dataKey);
         // A reader the file has keeps its entry: the diff shows the readers that changed.
@@ -134,10 +142,7 @@ export const sopsFormat: SecretFormat = {
   },
   summarize(bytes) {
     try {
-      const md = loaded().inspectSops(bytes, { file: "", format: "binary" }).metadata;
-      const [first, ...rest] = md.keyGroups;
-      const others = md.keyGroups.reduce((n, g) => n + g.others.length, 0);
-      return { recipients: (first?.age ?? []).map((a) => a.recipient).sort(), foreign: rest.length + others };
+      return summaryOf(loaded().inspectSops(bytes, { file: "", format: "binary" }).metadata);
     } catch (err) {
       if (err instanceof loaded().SopsError) return null;
       throw err;

@@ -43,6 +43,8 @@ export interface Work {
 /** A file opened with an identity: its value, and the same file for other readers. */
 export interface Opened {
   value: Uint8Array;
+  /** What summarize gives for this file (read while opening it). */
+  summary: ReaderSummary;
   /**
    * The file for `recipients` (the format's recipient strings). age writes a
    * new file; sops re-wraps its data key, leaving values, MAC and

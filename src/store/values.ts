@@ -7,7 +7,7 @@
 import path from "node:path";
 import { localIdentities, type LoadedIdentity } from "../crypto/index.js";
 import { NixsecError } from "../errors.js";
-import type { SecretFormat } from "./format.js";
+import type { Opened, ReaderSummary, SecretFormat } from "./format.js";
 import { desiredReaders, idsOf, isoSeconds, lockKey, newValueId, readLock, resolveLock, sha256Hex, writeLock, type LockEntry, type ReaderKeys } from "./lock.js";
 import { inlineEncryptor } from "./rekey-worker.js";
 import { FORMATS, formatsOf, formFile, recipientsOf, unknownSecret, type Store } from "./store.js";
@@ -101,17 +101,21 @@ export async function preloadSecrets(store: Store, names: string[], identities: 
 export async function checkWritten(format: SecretFormat, secret: string, file: string, bytes: Uint8Array, value: Uint8Array, desired: ReaderKeys, identities: LoadedIdentity[]): Promise<boolean> {
   const bad = (why: string) =>
     new NixsecError(`${secret}: the new ${format.noun} ${why}; the old file was kept`, { exitCode: 3, hint: "please report this; run `nixsec rekey` again to retry" });
-  const summary = format.summarize(bytes);
-  if (!summary || !format.fits(summary, idsOf(desired))) throw bad("does not have the planned recipients");
-  let back: Uint8Array;
+  const fits = (summary: ReaderSummary | null) => {
+    if (!summary || !format.fits(summary, idsOf(desired))) throw bad("does not have the planned recipients");
+  };
+  let opened: Opened;
   try {
-    back = (await format.open(bytes, localIdentities(identities), file)).value;
+    opened = await format.open(bytes, localIdentities(identities), file);
   } catch (err) {
-    if (format.failure(err) === "no-match") return false;
-    throw bad("does not decrypt");
+    if (format.failure(err) !== "no-match") throw bad("does not decrypt");
+    fits(format.summarize(bytes));
+    return false;
   }
-  const same = Buffer.compare(back, value) === 0;
-  back.fill(0);
+  // The readers as opening the file read them (one parse of the file for both checks).
+  fits(opened.summary);
+  const same = Buffer.compare(opened.value, value) === 0;
+  opened.value.fill(0);
   if (!same) throw bad("does not decrypt to the value");
   return true;
 }
