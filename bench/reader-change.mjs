@@ -7,7 +7,7 @@
 // only (the data key re-wrapped for that reader; the other entries kept).
 // Prints the median wall time of the whole command per store.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -25,7 +25,10 @@ const keys = new Map();
 for (const [name, dir] of stores) {
   const k = path.join(dir, "keys", "host0-b");
   if (!existsSync(k)) execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "root@host0-b", "-f", k]);
-  keys.set(name, [path.join(dir, "keys", "host0.pub"), `${k}.pub`]);
+  // The key host0 has now first: each run moves it to the other one.
+  const pair = [path.join(dir, "keys", "host0.pub"), `${k}.pub`];
+  const now = readFileSync(path.join(dir, "nixsec.yaml"), "utf8");
+  keys.set(name, now.includes(readFileSync(pair[0], "utf8").trim().split(" ")[1]) ? pair : pair.reverse());
 }
 for (let i = 0; i < RUNS; i++) {
   for (const [name, dir] of i % 2 ? [...stores].reverse() : stores) {
