@@ -10,6 +10,7 @@
 // only). Either way it is also parsed for names: a `let` binding holding one
 // key names it (`user1 = "ssh-ed25519 …";`), one holding a list of keys is a
 // group (`users = [ user1 ]`), which hints at a role but is no principal.
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { NixsecError } from "../errors.js";
 import type { RepoTree } from "../fs/tree.js";
@@ -228,7 +229,9 @@ function buildSource(o: AgenixOptions, rules: Rule[], rulesPath: string, named: 
   });
   const extra = [...new Set(rules.flatMap((r) => r.extra))];
   const known = new Set(files);
-  const unnamed = o.tree.walk(base).filter((p) => p.endsWith(".age") && !known.has(p) && !path.basename(p).startsWith(".")).map((p) => o.tree.rel(p));
+  // Below the store's directory; at the repository root, only the root's own files (not the whole repository).
+  const candidates = base === o.root ? readdirSync(base).map((f) => path.join(base, f)) : o.tree.walk(base);
+  const unnamed = candidates.filter((p) => p.endsWith(".age") && !known.has(p) && !path.basename(p).startsWith(".")).map((p) => o.tree.rel(p));
   return {
     kind: "agenix",
     from: shown,

@@ -30,6 +30,12 @@ export interface ApplyResult {
   removed: string[];
 }
 
+let faultForTests: (() => void) | undefined;
+/** Test hook: fail just before the manifest is written (the commit point), to prove an error leaves nothing behind. */
+export function setImportFaultForTests(fn: typeof faultForTests): void {
+  faultForTests = fn;
+}
+
 const GITATTRIBUTES = "# age files are binary: no text diffs or merges\n*.age binary\n# the lock has one line per secret; a union merge keeps both sides (nixsec resolves duplicates)\nnixsec.lock merge=union\n";
 
 /** Writes the plan (see the header for the order). `now`: when new values were set (the lock's valueChanged). */
@@ -68,6 +74,7 @@ export async function applyImport(plan: ImportPlan, now: Date = new Date()): Pro
       entries.set(s.name, entry);
     }
     lockWritten = await writeLock(store, entries.values(), lockRead.text);
+    faultForTests?.();
     await tree.writeFile(store.manifest.path, renderManifest(plan.manifest), plan.fresh ? 0o644 : undefined);
   } catch (err) {
     for (const f of created) tree.remove(f);

@@ -42,6 +42,7 @@ export class Thunk {
 }
 
 const MAX_STEPS = 1_000_000;
+const MAX_LIST = 100_000;
 
 export function isSet(v: NixValue): v is NixSet {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -114,6 +115,7 @@ export class Evaluator {
     const builtin = BUILTIN_VALUES[name];
     if (builtin !== undefined) return new Thunk(this, null, null, builtin);
     if (name === "builtins") return new Thunk(this, null, null, { set: new Map(Object.keys(BUILTINS).map((b) => [b, new Thunk(this, null, null, { set: new Map([["__builtin", new Thunk(this, null, null, b)]]) })])) });
+    if (NIX_GLOBALS.has(name)) throw this.fail(node, `\`${name}\` is beyond what nixsec evaluates without Nix`);
     throw this.fail(node, `undefined variable ${JSON.stringify(name)}`);
   }
 
@@ -235,7 +237,10 @@ export class Evaluator {
   private binary(op: string, node: Extract<Node, { type: "Binary" }>, scope: Scope | null): NixValue {
     const a = this.eval(node.left, scope);
     const b = this.eval(node.right, scope);
-    if (op === "++" && Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+    if (op === "++" && Array.isArray(a) && Array.isArray(b)) {
+      if (a.length + b.length > MAX_LIST) throw this.fail(node, "too much to evaluate without Nix (a list longer than 100000)");
+      return [...a, ...b];
+    }
     if (op === "+" && typeof a === "string" && typeof b === "string") return a + b;
     if (op === "+" && typeof a === "number" && typeof b === "number") return a + b;
     if (op === "//" && isSet(a) && isSet(b)) return { set: new Map([...a.set, ...b.set]) };
@@ -252,6 +257,8 @@ export class Evaluator {
 }
 
 const BUILTIN_VALUES: Record<string, NixValue> = { true: true, false: false, null: null };
+/** Nix's other global names: using one needs Nix itself. */
+const NIX_GLOBALS = new Set(["import", "scopedImport", "map", "filter", "toString", "baseNameOf", "dirOf", "isNull", "removeAttrs", "throw", "abort", "derivation", "fetchTarball", "fetchGit", "fetchurl", "placeholder", "__curPos"]);
 
 const BUILTINS: Record<string, (ev: Evaluator, arg: NixValue, node: Node) => NixValue> = {
   attrValues: (ev, v, node) => {

@@ -53,9 +53,10 @@ export type AskName = (key: FoundKey, suggested: string, role: Role) => Promise<
 const HOST_GROUPS = /^(systems?|hosts?|machines?|servers?|nodes?|boxes|computers?)$/i;
 const ADMIN_GROUPS = /^(users?|admins?|people|humans|owners?|devs|developers?|operators?|masters?)$/i;
 
-function flagWhich(flag: { name: string; which: string }, key: FoundKey): boolean {
+/** Whether --name's WHICH means `key`: its name in the source or the plan's default name, the key, or its fingerprint. */
+function flagWhich(flag: { name: string; which: string }, key: FoundKey, defaultName: string): boolean {
   const w = flag.which.trim();
-  if (key.names.includes(w)) return true;
+  if (key.names.includes(w) || w === defaultName) return true;
   if (w.startsWith("SHA256:")) return key.id.endsWith(` ${w}`);
   const c = checkKey(w);
   return "id" in c && c.id === key.id;
@@ -69,10 +70,12 @@ export async function resolvePrincipals(src: ImportSource, existing: ManifestDat
   for (const [role, map] of [["admin", existing?.admins ?? {}], ["host", existing?.hosts ?? {}]] as const) {
     for (const [name, p] of Object.entries(map)) inManifest.set(keyIdOf(p.key), { name, role });
   }
+  const guesses = new Map(src.keys.map((k) => [k.id, guessRole(k, reads(k.id), files.length, flags)]));
+  const defaults = new Map(src.keys.map((k) => [k.id, principalName(k.names[0] ?? "") || derivedName(k.key, guesses.get(k.id)!.role)]));
   for (const f of flags.names) {
-    if (!src.keys.some((k) => flagWhich(f, k))) {
+    if (!src.keys.some((k) => flagWhich(f, k, defaults.get(k.id)!))) {
       throw new NixsecError(`--name ${f.name}=${f.which}: no imported key is ${f.which.startsWith("ssh-") || f.which.startsWith("age1") ? "that key" : JSON.stringify(f.which)}`, {
-        hint: `WHICH is the key's name in ${src.from} (${src.keys.flatMap((k) => k.names).join(", ") || "it names none"}), the public key itself, or its SHA256:… fingerprint`,
+        hint: `WHICH is the key's name in the plan (${[...defaults.values()].join(", ") || "none"}) or in ${src.from}, the public key itself, or its SHA256:… fingerprint`,
       });
     }
   }
@@ -88,12 +91,12 @@ export async function resolvePrincipals(src: ImportSource, existing: ManifestDat
       out.push({ ...base, name: known.name, role: known.role, why: "already in nixsec.yaml", existing: true });
       continue;
     }
-    const flagged = flags.names.find((f) => flagWhich(f, key));
-    const guess = guessRole(key, n, files.length, flags);
+    const flagged = flags.names.find((f) => flagWhich(f, key, defaults.get(key.id)!));
+    const guess = guesses.get(key.id)!;
     let name = flagged?.name ?? principalName(key.names[0] ?? "");
     let fromSource = Boolean(flagged) || name !== "";
     if (!name) {
-      name = derivedName(key.key, guess.role);
+      name = defaults.get(key.id)!;
       if (ask) {
         name = (await ask(key, uniqueName(name, taken, key.id), guess.role)).trim();
         fromSource = true;
