@@ -23,6 +23,8 @@ export interface DetectEnv {
   /** Rank of each enabled rule (its position in rules/index.ts). */
   rank: ReadonlyMap<Rule, number>;
   parseError: Rule | null;
+  /** The rule for files too large to read whole (null when disabled). */
+  unscanned: Rule | null;
   repo: RepoFacts;
   maxFileBytes: number;
   inlineAllow: boolean;
@@ -77,15 +79,32 @@ function dedupe(hits: Hit[], rank: ReadonlyMap<Rule, number>): Hit[] {
   return kept.sort((a, b) => a.start - b.start);
 }
 
+/**
+ * A file over the size cap, seen by its first bytes only. Fail closed (issue
+ * 12, item 5): a .nix file or a text file is a finding that fails the run;
+ * a binary file that Nix does not read gets a note.
+ */
+export function detectOversize(path: string, size: number, head: Uint8Array, env: DetectEnv): FileResult {
+  const mib = (n: number): string => (n < 1048576 ? `${Math.ceil(n / 1024)} KiB` : `${(n / 1048576).toFixed(n < 10485760 ? 1 : 0)} MiB`);
+  if (!path.endsWith(".nix") && isBinary(head)) {
+    return { findings: [], notes: [{ file: path, message: `skipped: binary, ${mib(size)}` }], suppressed: 0, bytes: 0 };
+  }
+  const hits: Hit[] = [];
+  if (env.unscanned) hits.push({ rule: env.unscanned, start: 0, end: 0, secrets: [], where: `${path} is ${mib(size)}, over the ${mib(env.maxFileBytes)} the audit reads whole`, anchor: path, vars: {} });
+  return { ...build(path, "", hits, env, [], 0), bytes: 0 };
+}
+
 export function detectFile(path: string, content: Uint8Array | string, env: DetectEnv): FileResult {
   const bytes = typeof content === "string" ? null : content;
   const size = bytes ? bytes.length : content.length;
   const notes: Note[] = [];
   if (size > env.maxFileBytes) {
-    notes.push({ file: path, message: `skipped: larger than ${Math.round(env.maxFileBytes / 1024)} KiB` });
-    return { findings: [], notes, suppressed: 0, bytes: 0 };
+    const head = bytes ? bytes.subarray(0, 8000) : new TextEncoder().encode((content as string).slice(0, 8000));
+    return detectOversize(path, size, head, env);
   }
-  const binary = bytes ? isBinary(bytes) : false;
+  // A .nix file is text to Nix whatever bytes a comment holds (issue 12, item 5):
+  // only other files are sniffed for a NUL.
+  const binary = bytes && !path.endsWith(".nix") ? isBinary(bytes) : false;
   const text = typeof content === "string" ? content : binary ? null : td.decode(content);
   const secretsDir = inSecretsDir(path, env.repo.secretsDirs);
   const hits: Hit[] = [];

@@ -6,17 +6,19 @@
 // the traversal and calls matchers in rule order; the first rule to claim a
 // secret wins (see rules/index.ts for the order).
 import type { HintVars } from "./hit.js";
+import type { SpecialEntry } from "./store-specials.js";
 import type { Severity } from "./types.js";
 
 /**
  * A file to run an example through; a bare string is `example.nix`. `with`
  * adds other files to the same run (for repository-level rules); `tracked`
- * says the file is tracked by git. Store rules take the facts of a managed
+ * says the file is tracked by git; `maxBytes` lowers the size cap (for the
+ * rule about files too large to read). Store rules take the facts of a managed
  * store instead (`store`), closure rules the secrets and files searched.
  */
 export type Example =
   | string
-  | { path: string; text: string; with?: Record<string, string>; tracked?: boolean }
+  | { path: string; text: string; with?: Record<string, string>; tracked?: boolean; maxBytes?: number }
   | { store: Partial<StoreFacts> }
   | { closure: ClosureExample };
 
@@ -164,6 +166,8 @@ export interface StoreFacts {
   generated: readonly { path: string; state: "current" | "stale" | "missing" }[];
   /** The admin identity recorded for this repository by `nixsec init` (absolute path, shown as is). */
   identity: { path: string; mode: number; inRepo: string | null } | null;
+  /** Links and special files: the manifest, and anything under secretsDir or generatedDir (store-specials.ts). */
+  specials: readonly SpecialEntry[];
 }
 
 export interface StoreHit {

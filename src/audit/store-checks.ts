@@ -8,7 +8,7 @@ import type { Finding } from "./types.js";
 
 /** Facts with nothing in them, for examples and callers that know only part of a store. */
 export function emptyStoreFacts(partial: Partial<StoreFacts> = {}): StoreFacts {
-  return { manifest: "nixsec.yaml", secretsDir: "secrets/", generatedDir: "nixsec/", secrets: [], files: [], generated: [], identity: null, ...partial };
+  return { manifest: "nixsec.yaml", secretsDir: "secrets/", generatedDir: "nixsec/", secrets: [], files: [], generated: [], identity: null, specials: [], ...partial };
 }
 
 export function checkStore(facts: StoreFacts, rules: readonly Rule[]): Finding[] {

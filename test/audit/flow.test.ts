@@ -76,10 +76,4 @@ describe("other files", () => {
     expect(auditFiles([{ path: "scripts/notify.sh", content: `curl -H "Authorization: Bearer ${tok}" https://slack.com/api/chat.postMessage\n` }]).map((f) => f.ruleId)).toEqual(["slack-token"]);
     expect(auditFiles([{ path: "logo.png", content: Uint8Array.from([0x89, 0x50, 0, 1, 2]) }])).toEqual([]);
   });
-  test("files over the size cap are skipped with a note", async () => {
-    const { auditFilesDetailed } = await import("../../src/audit/scan.js");
-    const r = auditFilesDetailed([{ path: "big.nix", content: "#".repeat(2000) }], { maxFileBytes: 1000 });
-    expect(r.findings).toEqual([]);
-    expect(r.notes).toEqual([{ file: "big.nix", message: "skipped: larger than 1 KiB" }]);
-  });
 });

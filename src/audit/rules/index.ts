@@ -34,11 +34,13 @@ import { setCredentialSecret } from "./set-credential-secret.js";
 import { slackToken } from "./slack-token.js";
 import { storeWriterSecret } from "./store-writer-secret.js";
 import { staleGeneratedNix } from "./stale-generated-nix.js";
+import { storeSpecialFile } from "./store-special-file.js";
 import { stripeKey } from "./stripe-key.js";
 import { systemdScriptSecret } from "./systemd-script-secret.js";
 import { tailscaleAuthKey } from "./tailscale-auth-key.js";
 import { trackedIdentityFile } from "./tracked-identity-file.js";
 import { unknownSecretFile } from "./unknown-secret-file.js";
+import { unscannedFile } from "./unscanned-file.js";
 import { urlCredentials } from "./url-credentials.js";
 import { wifiPsk } from "./wifi-psk.js";
 import { wireguardPrivateKey } from "./wireguard-private-key.js";
@@ -57,9 +59,9 @@ export const RULES: readonly Rule[] = [
   // the generic secret-name rule (row 3)
   secretOptionLiteral,
   // file-level rules (rows 16, 17) and the parse fallback
-  fakeEncryptedFile, secretsDirPlaintext, dotenvFile, flakeGitCrypt, parseError,
+  fakeEncryptedFile, secretsDirPlaintext, dotenvFile, flakeGitCrypt, parseError, unscannedFile,
   // managed-store checks (a nixsec.yaml at the scanned root; store-checks.ts) and the closure check (closure.ts)
-  unknownSecretFile, missingSecretFile, staleGeneratedNix, identityFileReadable, secretInClosure,
+  storeSpecialFile, unknownSecretFile, missingSecretFile, staleGeneratedNix, identityFileReadable, secretInClosure,
 ];
 
 export function ruleById(id: string): Rule | undefined {
