@@ -1,12 +1,15 @@
 // Detectors for text that is rendered into the store, a unit or a command
 // line: shell scripts, config files, environment assignments. They look for
-// shapes, not entropy: `NAME=value` with a secret-ish NAME, `--password value`,
-// `echo user:pw | chpasswd`. Values read at run time (`$VAR`, `$(cat …)`,
-// `${cfg.passwordFile}`, `%d/…`, `@VAR@`) are not secrets; `$(cat …)` on a
-// command line is still reported, at low severity, because the expanded value
-// is visible in /proc/<pid>/cmdline (nixpkgs#156400).
+// shapes, not entropy: shell data flow (shell/flow.ts: a literal piped into
+// cryptsetup, `--password value`, `PGPASSWORD=… psql`), and config-file
+// assignments with a secret-ish NAME (`password = …`, `token: …`, SQL
+// `IDENTIFIED BY '…'`). Values read at run time (`$VAR`, `$(cat …)`,
+// `${cfg.passwordFile}`, `%d/…`, `@VAR@`) are not secrets.
 import type { DetectorKind, Range } from "./rule.js";
-import { GENERIC_NAME, isSecretName, looksGenerated, notASecret } from "./words.js";
+import { shellSecrets } from "./shell/flow.js";
+import { PROGRAMS, type Program } from "./shell/programs.js";
+import { GENERIC_NAME, isSecretName } from "./words.js";
+import { looksGenerated, notASecret, valueConfidence } from "./values.js";
 
 export interface ContentHit extends Range {
   detector: DetectorKind;
@@ -14,14 +17,19 @@ export interface ContentHit extends Range {
   label: string;
   /** A run-time read exposed on a command line: report at low severity. */
   runtime?: boolean;
+  /** The value reads like a name more than a secret: report at low severity. */
+  low?: boolean;
+  /** The program that takes the secret (shell/programs.ts): its hint and secret name. */
+  program?: Program;
+  /** The user it is for, when the command says. */
+  user?: string;
 }
 
 /**
  * Reads a value at `p`: quoted, or bare to the end of the word (or, for
- * `rest`, to the end of the line). In shell text a word also ends at shell
- * punctuation; in argv-like text (Exec lines, flag lists) only at whitespace.
+ * `rest`, to the end of the line); a bare word also ends at punctuation.
  */
-function readValue(text: string, p: number, rest: boolean, shell = true): Range & { quoted: boolean } {
+function readValue(text: string, p: number, rest: boolean): Range & { quoted: boolean } {
   const q = text[p];
   if (q === '"' || q === "'") {
     let e = p + 1;
@@ -37,12 +45,10 @@ function readValue(text: string, p: number, rest: boolean, shell = true): Range 
     v = v.replace(/[\s;,]+$/, "");
     return { start: p, end: p + v.length, quoted: false };
   }
-  const stop = shell ? /[\s;,)}\]"'`|&]/ : /[\s"']/;
+  const stop = /[\s;,)}\]"'`|&]/;
   while (e < text.length && !stop.test(text[e]!)) e++;
   return { start: p, end: e, quoted: false };
 }
-
-const RUNTIME_READ = /^\$\((?:cat|<|systemd-creds|head|tr|jq|yq|pass |rbw |op |sops |age |gpg )/;
 
 function valueIsSecret(v: string): boolean {
   if (v.includes("${") || /\$[A-Za-z_{(]/.test(v)) return false;
@@ -90,85 +96,39 @@ function assignments(text: string, out: ContentHit[]): void {
     const spaced = /\s$/.test(m[0]) || m[3] === ":";
     const r = readValue(text, p, startsLine && spaced && m[3] !== "=>");
     const v = text.slice(r.start, r.end);
+    // `name: value` needs the space YAML needs: `did:key:z6Mk…`, `host:port`, `C:\x` are no assignments
+    if (m[3] === ":" && !m[1] && !/\s$/.test(m[0])) continue;
     if (m[3] === ":" && /^\/\//.test(v)) continue; // a URL scheme, not an assignment
     if (!r.quoted && /[()[\]{}]/.test(v)) continue; // code (`TOKEN = os.environ["X"]`), not a literal
+    if (!r.quoted && /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(v)) continue; // a reference (`process.env.PASSWORD_HASH`)
     if (!valueIsSecret(v)) continue;
     if (generic && !looksGenerated(v)) continue;
-    out.push({ start: r.start, end: r.end, detector: "assignment", label: full });
+    const c = generic ? "high" : valueConfidence(v, name);
+    if (c === null) continue;
+    out.push({ start: r.start, end: r.end, detector: "assignment", label: full, ...(c === "low" ? { low: true } : {}) });
   }
 }
 
-const FLAG = /(?<![A-Za-z0-9_-])--?((?:[a-z0-9]+-)*(?:password|passwd|pass|passphrase|token|secret|api-?key|key|psk|bearer))(=|[ \t]+)/gi;
-const NOT_SECRET_FLAG = /(?:^|-)(?:public|pub|host|ssh|gpg|signing|tls|ssl|key-?id)(?:-|$)|^(?:no|skip|ask|prompt)-/;
+// Every shell finding needs one of these (a secret word, or a program of the
+// table): one test skips the shell reader for most texts.
+const SHELL_KEYWORD = new RegExp(`pass|secret|token|key|psk|auth|cred|salt|bearer|-u\\s|-[apPw]\\s|${PROGRAMS.flatMap((p) => p.names).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")}`, "i");
 
-function cmdlineFlags(text: string, out: ContentHit[], shell: boolean): void {
-  FLAG.lastIndex = 0;
-  for (let m = FLAG.exec(text); m; m = FLAG.exec(text)) {
-    const flag = m[1]!.toLowerCase();
-    if ((flag === "key" || flag === "pass") && m[0].startsWith("--") === false) continue; // -key / -pass are too ambiguous
-    if (NOT_SECRET_FLAG.test(flag)) continue;
-    const r = readValue(text, m.index + m[0].length, false, shell);
-    const v = text.slice(r.start, r.end);
-    if (v.startsWith("-")) continue;
-    if (RUNTIME_READ.test(v) || /^"?\$\((?:cat|<)/.test(text.slice(m.index + m[0].length))) {
-      const s = m.index + m[0].length;
-      const close = text.indexOf(")", s);
-      out.push({ start: s, end: close > s ? close + 1 : r.end, detector: "cmdline", label: "--" + m[1], runtime: true });
-      continue;
-    }
-    if (!valueIsSecret(v)) continue;
-    out.push({ start: r.start, end: r.end, detector: "cmdline", label: "--" + m[1] });
-  }
-  // sshpass -p VALUE, mysql -pVALUE, smbclient -U user%VALUE, curl -u user:VALUE, mosquitto_pub -P VALUE, redis-cli -a VALUE
-  const SHORT = /\bsshpass\s+-p\s*(\S+)|\bmysql(?:dump|admin)?\b[^\n|;]*?\s-p([^\s'"$-][^\s'"]*)|\s-U\s+['"]?[^\s%'"]+%([^\s'"]+)|\bcurl\b[^\n|;]*?\s(?:-u|--user)\s+['"]?[^\s:'"]+:([^\s'"@]+)|\bmosquitto_(?:pub|sub|rr)\b[^\n|;]*?\s-P\s+(\S+)|\bredis-cli\b[^\n|;]*?\s-a\s+(\S+)/g;
-  for (let m = SHORT.exec(text); m; m = SHORT.exec(text)) {
-    const g = m.findIndex((x, i) => i > 0 && x !== undefined);
-    const v = m[g]!.replace(/^['"]|['"]$/g, "");
-    if (!valueIsSecret(v)) continue;
-    const start = m.index + m[0].lastIndexOf(m[g]!) + (m[g]!.startsWith("'") || m[g]!.startsWith('"') ? 1 : 0);
-    out.push({ start, end: start + v.length, detector: "cmdline", label: "a command-line password" });
-  }
-}
-
-// `echo root:pw | chpasswd`, `(echo pw; echo pw) | smbpasswd -s -a bob`, `printf 'pw\npw' | passwd --stdin`
-const CHPASSWD = /(?:echo|printf)\s+(?:-[neE]+\s+)?(["']?)([^"'|;)\n]+?)\1\)?\s*\|\s*(?:sudo\s+)?(?:\S*\/)?(chpasswd|passwd|smbpasswd|htpasswd|chgpasswd|mkpasswd|pdbedit)\b/g;
-
-// `printf '%s\n%s\n' "pw" "pw" | smbpasswd -s -a alice`: the value is the first argument after the format
-const PRINTF_PIPE = /printf\s+(['"])[^'"\n]*\1\s+(["']?)([^"'\s|]+)\2[^|\n]*\|\s*(?:sudo\s+)?(?:\S*\/)?(chpasswd|passwd|smbpasswd|htpasswd|chgpasswd|pdbedit)\b/g;
-
-function chpasswd(text: string, out: ContentHit[]): void {
-  PRINTF_PIPE.lastIndex = 0;
-  for (let m = PRINTF_PIPE.exec(text); m; m = PRINTF_PIPE.exec(text)) {
-    const v = m[3]!;
-    if (!valueIsSecret(v)) continue;
-    const off = m.index + m[0].indexOf(m[2]! + v) + m[2]!.length;
-    out.push({ start: off, end: off + v.length, detector: "chpasswd", label: m[4]! });
-  }
-  CHPASSWD.lastIndex = 0;
-  for (let m = CHPASSWD.exec(text); m; m = CHPASSWD.exec(text)) {
-    let v = m[2]!;
-    let off = m.index + m[0].indexOf(v);
-    if (m[3] === "chpasswd" || m[3] === "chgpasswd") {
-      const colon = v.indexOf(":");
-      if (colon < 0) continue;
-      off += colon + 1;
-      v = v.slice(colon + 1);
-    }
-    const first = v.split(/\\n/)[0]!;
-    if (!valueIsSecret(first)) continue;
-    out.push({ start: off, end: off + first.length, detector: "chpasswd", label: m[3]! });
-  }
-}
-
-/** Runs the given detectors over `text`; results are in text order. */
-/** `shell`: the text is a shell script (or config); false for argv-like text (Exec lines, flag lists). */
-export function detectContent(text: string, kinds: ReadonlySet<DetectorKind>, shell = true): ContentHit[] {
+/**
+ * Runs the given detectors over `text`: shell text or a config file
+ * ("shell"), a systemd Exec line ("exec"), or arguments without a command (a
+ * module's extraFlags: "args"). Results are in text order.
+ */
+export function detectContent(text: string, kinds: ReadonlySet<DetectorKind>, mode: "shell" | "exec" | "args" = "shell"): ContentHit[] {
   const out: ContentHit[] = [];
-  const lower = text.toLowerCase();
-  const keyword = /pass|secret|token|key|psk|auth|cred|salt|bearer|-u\s/.test(lower);
-  if (!keyword) return out;
-  if (kinds.has("cmdline")) cmdlineFlags(text, out, shell);
-  if (kinds.has("chpasswd")) chpasswd(text, out);
+  if (!SHELL_KEYWORD.test(text)) return out;
+  if (kinds.has("cmdline") || kinds.has("stdin") || kinds.has("assignment")) {
+    for (const h of shellSecrets(text, mode)) {
+      const detector: DetectorKind = h.kind;
+      if (!kinds.has(detector)) continue;
+      const { kind: _k, ...rest } = h;
+      out.push({ ...rest, detector });
+    }
+  }
   if (kinds.has("assignment")) assignments(text, out);
   out.sort((a, b) => a.start - b.start);
   return out;

@@ -51,13 +51,28 @@ export function inSecretsDir(path: string, dirs: readonly string[]): boolean {
 }
 
 /**
- * VM tests and their fixtures by location: `tests/` (nixpkgs' nixos/tests
- * included) and flake `checks/`. Not `test/`: a host may well be called "test".
- * Inside any file, test functions (runNixOSTest, nixosTest, makeTest) and sets
- * with a testScript count too (nix-scan.ts).
+ * Test fixtures and documentation by location, reported at low severity:
+ * `tests/`, `checks/`, `test/`, `integration-tests/` (any `*-tests/`),
+ * files named like `test.nix`, `vm-test.nix` or `test-configurations.nix`,
+ * and examples, demos, docs and templates. A `test/` directory of hosts
+ * (`hosts/test/`) is a host called "test", not a test. Inside any file, test
+ * functions (runNixOSTest, nixosTest, testers.*), sets with a testScript and
+ * check phases count too (nix-scan.ts).
  */
 export function isTestPath(path: string): boolean {
-  return /(?:^|\/)(?:tests|checks)\//.test(path);
+  if (/(?:^|\/)(?:tests|checks|integration-tests?|[\w.-]+-tests|examples?|demos?|docs?|templates?)\//.test(path)) return true;
+  if (/(?:^|\/)test\//.test(path) && !/(?:^|\/)(?:hosts|machines|systems|nodes|configurations)\/test\//.test(path)) return true;
+  return /(?:^|\/)(?:[\w-]+[-_])?tests?(?:[-_][\w-]+)?\.[a-z]+$/.test(path);
+}
+
+/**
+ * Values a generator published on purpose: clan's public vars and facts
+ * (`vars/per-machine/HOST/GEN/NAME/value`, `machines/HOST/facts/NAME`), such
+ * as the hash of a generated root password. Reported at low severity: the
+ * tool that wrote them decided they are public.
+ */
+export function isPublicFact(path: string): boolean {
+  return /(?:^|\/)vars\/(?:per-machine|shared)\/.+\/value$|(?:^|\/)machines\/[^/]+\/facts\/[^/]+$/.test(path);
 }
 
 export function fillHint(hint: string, vars: HintVars): string {
@@ -109,6 +124,7 @@ export function detectFile(path: string, content: Uint8Array | string, env: Dete
   const secretsDir = inSecretsDir(path, env.repo.secretsDirs);
   const hits: Hit[] = [];
   const tracked = env.repo.tracked ? env.repo.tracked.has(path) : null;
+  const test = isTestPath(path) || isPublicFact(path);
   const applying = env.fileRules.filter((r) => r.matcher.on === "file" && r.matcher.applies(path, secretsDir));
   const extra = tracked && text !== null ? env.trackedRules.filter((r) => r.matcher.on === "file" && r.matcher.applies(path, secretsDir)) : [];
   if (applying.length > 0 || extra.length > 0) {
@@ -117,7 +133,7 @@ export function detectFile(path: string, content: Uint8Array | string, env: Dete
       if (r.matcher.on !== "file") continue;
       for (const h of r.matcher.check(facts)) {
         const secret = h.secret ?? { start: h.start, end: h.end };
-        hits.push({ rule: r, start: h.start, end: Math.max(h.end, h.start), secrets: text && secret.end > secret.start ? [text.slice(secret.start, secret.end)] : [], where: h.detail, anchor: h.detail, vars: {} });
+        hits.push({ rule: r, start: h.start, end: Math.max(h.end, h.start), secrets: text && secret.end > secret.start ? [text.slice(secret.start, secret.end)] : [], where: h.detail, anchor: h.detail, vars: {}, test });
       }
     }
   }
@@ -125,7 +141,6 @@ export function detectFile(path: string, content: Uint8Array | string, env: Dete
     if (applying.length === 0) notes.push({ file: path, message: "skipped: binary" });
     return build(path, "", hits, env, notes, size);
   }
-  const test = isTestPath(path);
   if (path.endsWith(".nix")) {
     try {
       const ast = parse(text);
@@ -164,14 +179,14 @@ function build(path: string, text: string, raw: Hit[], env: DetectEnv, notes: No
       const v = loc.position(h.via);
       if (v.line !== p.line) message += ` (used at line ${v.line})`;
     }
-    if (h.test) message += " (VM test fixture)";
+    if (h.test) message += isPublicFact(path) ? " (a public value of clan)" : " (test fixture or example)";
     const anchor = h.anchor || snippet.replace(/\s+/g, " ");
     const key = `${h.rule.id}\0${anchor}`;
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
     findings.push({
       ruleId: h.rule.id, severity, file: path, line: p.line, column: p.column, endLine: e.line, endColumn: e.column,
-      message, hint: fillHint(h.rule.hint, h.vars), snippet,
+      message, hint: fillHint(h.hint ?? h.rule.hint, h.vars), snippet,
       fingerprint: `${h.rule.id}:${path}:${fingerprintHash(anchor)}${n > 0 ? `:${n}` : ""}`,
     });
   }

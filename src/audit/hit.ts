@@ -28,6 +28,8 @@ export interface Hit {
   vars: HintVars;
   /** Overrides the rule's severity (fixtures, run-time reads). */
   severity?: Severity;
-  /** Inside a VM test fixture: severity is capped at low. */
+  /** Inside a test fixture or an example: severity is capped at low. */
   test?: boolean;
+  /** Replaces the rule's hint for this finding (a program's own advice, shell/programs.ts); same placeholders. */
+  hint?: string;
 }

@@ -6,15 +6,16 @@
 // a sink (a unit, /etc text, a script) it folds the value and runs the content
 // detectors; at each call it asks the call rules and the store writers; every
 // string literal goes through the token rules.
-import type { AttrSetNode, Binding, Inherit, ListNode, Node, PathNode, StringNode } from "../nix/index.js";
+import { type AttrSetNode, type Binding, type Inherit, type ListNode, type Node, type PathNode, type StringNode, walk } from "../nix/index.js";
 import { detectContent, isLiteralSecretValue, wholeValue } from "./content.js";
 import { type Folded, Scope, bindingScope, calleeName, concat, fold, hole, pathLiteralOf, pathText, refPath, resolve } from "./fold.js";
 import type { Hit, HintVars } from "./hit.js";
 import { literalOffset, sourceSpan } from "./locate.js";
 import type { CallArg, DetectorKind, Rule, SinkKind } from "./rule.js";
-import { type RuleIndex, type SegMatcher, candidatesFor, matchesSuffix } from "./rule-index.js";
+import { type RuleIndex, type SegMatcher, candidatesFor, matchesSuffix, verdictOf } from "./rule-index.js";
 import { SINK_WHERE, type Sink, hintVars, optionPath, quotePath, sinkAt } from "./sinks.js";
 import { scanText } from "./text-rules.js";
+import type { Severity } from "./types.js";
 import { isSecretName, isSecretPathText } from "./words.js";
 
 interface Ctx {
@@ -31,7 +32,10 @@ const DECL = new Set(["mkOption", "mkEnableOption", "mkPackageOption", "mkPackag
   "literalExample", "literalMD", "mdDoc", "mkRemovedOptionModule", "mkRenamedOptionModule", "mkChangedOptionModule", "mkAliasOptionModule",
   "mkMergedOptionModule", "lib.mdDoc", "throw", "abort", "warn", "trace"]);
 const DOC_KEYS = new Set(["description", "longDescription", "example", "defaultText", "meta", "doc", "warnings", "assertions"]);
-const TEST_FNS = new Set(["nixosTest", "runNixOSTest", "makeTest", "makeTestPython", "runTest", "nixosTestDriver"]);
+const TEST_FNS = new Set(["nixosTest", "runNixOSTest", "makeTest", "makeTestPython", "runTest", "nixosTestDriver", "runNixOSTestFor", "mkTest", "makeNixOSTest"]);
+// Bindings whose value is a test: the VM variant of a system, derivation check phases, passthru tests, flake checks.
+// (`checks` only near the top: a flake's outputs, not a service's health checks.)
+const TEST_KEYS = new Set(["vmVariant", "vmVariantWithBootLoader", "installCheckPhase", "checkPhase", "preCheck", "postCheck", "preInstallCheck", "postInstallCheck", "tests", "nixosTests", "testScript"]);
 const WRITERS = new Set(["writeText", "writeTextDir", "writeScript", "writeScriptBin", "writeShellScript", "writeShellScriptBin", "toFile",
   "runCommand", "runCommandLocal", "runCommandNoCC", "runCommandCC", "writeTextFile", "writeShellApplication", "writeCBin", "substituteAll"]);
 
@@ -50,17 +54,34 @@ function suffixMatches(path: readonly string[], patterns: readonly SegMatcher[][
   return false;
 }
 
+/** Every static attribute name bound in the tree (`a.b = …`, `"x-y" = …`, `inherit c`). */
+function attrNames(root: Node): Set<string> {
+  const out = new Set<string>();
+  walk(root, (n) => {
+    if (n.type !== "AttrSet" && n.type !== "Let" && n.type !== "LegacyLet") return;
+    for (const b of n.bindings) {
+      if (b.type === "Binding") { for (const a of b.path) if (a.name) out.add(a.name); } else for (const a of b.names) if (a.name) out.add(a.name);
+    }
+  });
+  return out;
+}
+
 /** Scans one parsed file; returns raw hits (not yet ranked or deduplicated). */
 export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boolean): Hit[] {
   const hits: Hit[] = [];
 
-  const emitFolded = (rule: Rule, f: Folded, a: number, b: number, where: string, anchor: string, vars: HintVars, ctx: Ctx, via?: number, runtime = false): void => {
+  const emitFolded = (rule: Rule, f: Folded, a: number, b: number, where: string, anchor: string, vars: HintVars, ctx: Ctx, via?: number, runtime = false, severity?: Severity): void => {
     const { start, end } = sourceSpan(src, f, a, b);
     const hit: Hit = { rule, start, end, secrets: [f.text.slice(a, b)], where, anchor, vars, test: ctx.test };
     if (via !== undefined && via !== start) hit.via = via;
+    if (severity) hit.severity = severity;
     if (runtime) hit.severity = "low";
     hits.push(hit);
   };
+
+  // The attribute names written in this file, for name-to-name maps; collected on first use.
+  let nameSet: Set<string> | null = null;
+  const names = (): ReadonlySet<string> => (nameSet ??= attrNames(root));
 
   /** Items of a list-valued option (`[ a b ] ++ c`, through mkForce & co), else the value itself. */
   const items = (node: Node, scope: Scope, depth = 0): { node: Node; scope: Scope }[] => {
@@ -101,9 +122,11 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
           const pl = pathLiteralOf(it.node, it.scope);
           if (!pl) continue;
           const text = pathText(pl);
-          const ok = o.m.accept ? o.m.accept({ path: p, text, literal: true, sink: sink?.kind ?? null }) : true;
-          if (ok === false) continue;
-          hits.push({ rule: o.rule, start: pl.start, end: pl.end, secrets: [], where: `${where} = ${text}`, anchor: `${where}=${text}`, vars: hintVars(p), test: ctx.test, via: at });
+          const v = verdictOf(o.m.accept ? o.m.accept({ path: p, text, literal: true, sink: sink?.kind ?? null, names }) : true, text.length);
+          if (!v) continue;
+          const hit: Hit = { rule: o.rule, start: pl.start, end: pl.end, secrets: [], where: `${where} = ${text}`, anchor: `${where}=${text}`, vars: hintVars(p), test: ctx.test, via: at };
+          if (v.severity) hit.severity = v.severity;
+          hits.push(hit);
         }
         continue;
       }
@@ -111,10 +134,9 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
       for (const it of folded) {
         const f = it.f;
         if (!f || !f.literal || f.text.length === 0) continue;
-        const ok = o.m.accept ? o.m.accept({ path: p, text: f.text, literal: f.literal, sink: sink?.kind ?? null }) : true;
-        if (ok === false) continue;
-        const r = ok === true ? { start: 0, end: f.text.length } : ok;
-        emitFolded(o.rule, f, r.start, r.end, where, where, hintVars(p), ctx, at);
+        const v = verdictOf(o.m.accept ? o.m.accept({ path: p, text: f.text, literal: f.literal, sink: sink?.kind ?? null, names, inList: folded.length > 1 || value.type === "List" }) : true, f.text.length);
+        if (!v) continue;
+        emitFolded(o.rule, f, v.range.start, v.range.end, where, where, hintVars(p), ctx, at, false, v.severity);
       }
     }
     if (sink) checkSink(sink, p, value, scope, ctx, at);
@@ -132,13 +154,16 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
     if (f.pieces.length > 1) for (const m of scanText(f.text, idx.text)) {
       emitFolded(m.rule, f, m.start, m.end, where, `${anchor}#${m.rule.id}`, vars, ctx, at);
     }
-    const argv = sink.kind === "unit-exec" || sink.kind === "flags";
-    for (const h of detectContent(f.text, kinds, !argv)) {
+    for (const h of detectContent(f.text, kinds, sink.kind === "flags" ? "args" : sink.kind === "unit-exec" ? "exec" : "shell")) {
       const rule = sinkRule(sink.kind, h.detector);
       if (!rule) continue;
       if (h.runtime && sink.kind !== "unit-exec" && sink.kind !== "flags" && sink.kind !== "unit-script" && sink.kind !== "writer" && sink.kind !== "activation") continue;
       const label = anchor.endsWith(h.label) ? "" : `${h.label} in `;
-      emitFolded(rule, f, h.start, h.end, `${label}${where}`, `${anchor}#${h.label}`, vars, ctx, at, h.runtime);
+      const before = hits.length;
+      // a known program names the secret and the fix (`{unit}/luks-key`, `samba/alice`)
+      const v = h.program ? { ...vars, secret: `${vars.unit ?? sink.name ?? "app"}/${h.program.secret}`, ...(h.user ? { user: h.user } : {}) } : vars;
+      emitFolded(rule, f, h.start, h.end, `${label}${where}`, `${anchor}#${h.label}`, v, ctx, at, h.runtime, h.low ? "low" : undefined);
+      if (h.program?.hint && hits.length > before) hits[hits.length - 1]!.hint = h.program.hint;
     }
     if (nameSaysSecret && (sink.kind === "etc-text" || sink.kind === "writer") && kinds.has("whole") && f.literal) {
       const r = wholeValue(f.text);
@@ -215,7 +240,9 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
     const f = fold(content, scope);
     if (!f || !f.pieces.some((x) => x.kind === "lit")) return;
     const where = `${name}${label ? ` "${label.slice(0, 60)}"` : ""} (${SINK_WHERE.writer})`;
-    runDetectors({ kind: "writer", name: label }, f, where, `${name}:${label}`, { secret: label ? `app/${label}` : "NAME" }, ctx, node.start, isSecretPathText(label));
+    // a text writer named like a secret holds one whole (`writeText "db-password" "…"`); a script never is one value
+    const textWriter = name === "writeText" || name === "toFile" || name === "writeTextFile" || name === "writeTextDir";
+    runDetectors({ kind: "writer", name: label }, f, where, `${name}:${label}`, { secret: label ? `app/${label}` : "NAME" }, ctx, node.start, textWriter && isSecretPathText(label));
   };
 
   const checkPathCopy = (pl: PathNode, text: string, where: string, ctx: Ctx): void => {
@@ -342,8 +369,11 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
       }
       if (doc) continue;
       if (full[0] === "options" || (full[0] === "config" && full[1] === "options")) continue;
-      checkOption(full, b.value, scope, ctx, b.start, isLet);
-      visit(b.value, full, scope, ctx);
+      let c = ctx;
+      if (!c.test) for (let ai = 0; ai < b.path.length; ai++) if (TEST_KEYS.has(b.path[ai]!.name ?? "")) { c = { ...ctx, test: true }; break; }
+      if (!c.test && (full[0] === "checks" || full[1] === "checks")) c = { ...ctx, test: true };
+      checkOption(full, b.value, scope, c, b.start, isLet);
+      visit(b.value, full, scope, c);
     }
   };
 

@@ -1,7 +1,8 @@
 // The enabled rules sorted by what they match, built once per run: option
 // rules indexed by the last segment of their patterns (so a binding only
 // meets the rules that could match it), sinks, calls, path copies, text.
-import type { CallArg, DetectorKind, OptionMatcher, Rule, SinkKind } from "./rule.js";
+import type { CallArg, DetectorKind, OptionMatcher, Range, Rule, SinkKind, Verdict } from "./rule.js";
+import type { Severity } from "./types.js";
 import type { CompiledTextRule } from "./text-rules.js";
 import { memoKey } from "./words.js";
 
@@ -122,4 +123,12 @@ export function matchesSuffix(path: readonly string[], segs: readonly SegMatcher
   if (segs.length > path.length) return false;
   for (let i = 1; i <= segs.length; i++) if (!segs[segs.length - i]!(path[path.length - i]!)) return false;
   return true;
+}
+
+/** An option rule's answer as a range of the value and an optional severity; null for no. */
+export function verdictOf(ok: boolean | Range | Verdict, length: number): { range: Range; severity?: Severity } | null {
+  if (ok === false) return null;
+  if (ok === true) return { range: { start: 0, end: length } };
+  if ("start" in ok) return { range: ok };
+  return { range: ok.range ?? { start: 0, end: length }, ...(ok.severity ? { severity: ok.severity } : {}) };
 }

@@ -39,14 +39,21 @@ export type SinkKind =
 /** Content detectors the engine runs over a sink's folded text. */
 export type DetectorKind =
   | "assignment" // NAME=value / name: value with a secret-ish NAME
-  | "cmdline" // --password=value, sshpass -p value, mysql -pvalue
-  | "chpasswd" // echo root:pw | chpasswd, echo pw | passwd --stdin
+  | "cmdline" // --password=value, sshpass -p value, mysql -pvalue, curl -H 'Authorization: Bearer …' 
+  | "stdin" // a literal piped into a program that reads a secret from stdin (echo root:pw | chpasswd, … | cryptsetup --key-file=-)
   | "whole"; // the whole text, when the sink's name says it is a secret (etc "app/password")
 
 /** A sub-range of a folded value the rule points at (defaults to the whole value). */
 export interface Range {
   start: number;
   end: number;
+}
+
+/** What an option rule's `accept` may say besides yes or no: the range, and how sure it is. */
+export interface Verdict {
+  range?: Range;
+  /** Overrides the rule's severity for this value (low: it reads like a name, not a secret). */
+  severity?: Severity;
 }
 
 /** The value bound to an option, as the engine could fold it. */
@@ -59,6 +66,10 @@ export interface OptionValue {
   literal: boolean;
   /** The sink this option renders into (a script, /etc text, …), if any. */
   sink: SinkKind | null;
+  /** The value is an item of a list (`id_token = [ "email" "name" ]`). */
+  inList?: boolean;
+  /** The attribute names written in the file (for name-to-name maps); computed on first call. */
+  names?(): ReadonlySet<string>;
 }
 
 export interface OptionMatcher {
@@ -78,8 +89,8 @@ export interface OptionMatcher {
    * candidate when either holds; with one, when it holds.
    */
   preName?(last: string): boolean;
-  /** Extra test; true, false, or the range of `text` that is the secret. */
-  accept?(v: OptionValue): boolean | Range;
+  /** Extra test; true, false, the range of `text` that is the secret, or a Verdict. */
+  accept?(v: OptionValue): boolean | Range | Verdict;
 }
 
 export interface SinkMatcher {

@@ -9,7 +9,7 @@ import { type Token, tokenize } from "../nix/index.js";
 import type { Folded } from "./fold.js";
 import type { Hit } from "./hit.js";
 import { literalOffset, sourceSpan } from "./locate.js";
-import type { RuleIndex } from "./rule-index.js";
+import { type RuleIndex, verdictOf } from "./rule-index.js";
 import { hintVars } from "./sinks.js";
 import { scanText } from "./text-rules.js";
 
@@ -95,12 +95,13 @@ export function scanNixTokens(src: string, idx: RuleIndex, fileIsTest: boolean):
       } else if (isStr && o.m.value === "string") {
         const s = toks[i + 1]!;
         const text = s.value ?? "";
-        const ok = o.m.accept ? o.m.accept({ path: p, text, literal: true, sink: null }) : true;
-        if (ok === false || text.length === 0) continue;
+        const v = verdictOf(o.m.accept ? o.m.accept({ path: p, text, literal: true, sink: null }) : true, text.length);
+        if (!v || text.length === 0) continue;
         const f: Folded = { text, literal: true, pieces: [{ at: 0, text, kind: "lit", start: s.start, end: s.end, indented: false, path: false }] };
-        const r = ok === true ? { start: 0, end: text.length } : ok;
-        const span = sourceSpan(src, f, r.start, r.end);
-        hits.push({ rule: o.rule, start: span.start, end: span.end, secrets: [text.slice(r.start, r.end)], where, anchor: where, vars: hintVars(p), test: fileIsTest });
+        const span = sourceSpan(src, f, v.range.start, v.range.end);
+        const hit: Hit = { rule: o.rule, start: span.start, end: span.end, secrets: [text.slice(v.range.start, v.range.end)], where, anchor: where, vars: hintVars(p), test: fileIsTest };
+        if (v.severity) hit.severity = v.severity;
+        hits.push(hit);
       }
     }
   }

@@ -10,7 +10,7 @@ export const activationScriptSecret: Rule = {
     "world-readable store path.",
   hint: "nixsec add {secret} --host HOST --stdin and read it at run time; for user passwords use nixsec wire users/USER/hashedPassword --user-password USER instead of chpasswd",
   catalogue: [8],
-  matcher: { on: "sink", sinks: ["activation"], detectors: ["assignment", "chpasswd"] },
+  matcher: { on: "sink", sinks: ["activation"], detectors: ["assignment", "stdin"] },
   examples: {
     leaks: [
       `{ system.activationScripts.rootpw.text = ''\n  echo "root:toor-toor" | chpasswd\n''; }`,

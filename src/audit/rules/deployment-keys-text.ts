@@ -1,6 +1,6 @@
 // Catalogue row 15: a nixops/colmena key given inline.
 import type { Rule } from "../rule.js";
-import { notASecret } from "../words.js";
+import { notASecret } from "../values.js";
 
 export const deploymentKeysText: Rule = {
   id: "deployment-keys-text",

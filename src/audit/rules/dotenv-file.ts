@@ -1,7 +1,8 @@
 // A tracked .env file with secret assignments (not in the catalogue's Nix rows, but the same store/git leak).
 import { hasSopsMetadata } from "../encryption.js";
 import type { FileHit, Rule } from "../rule.js";
-import { isSecretName, notASecret } from "../words.js";
+import { isSecretName } from "../words.js";
+import { notASecret } from "../values.js";
 
 const DOTENV = /(?:^|\/)(?:\.env(?:\.[^/]+)?|[^/]+\.env)$/;
 const TEMPLATE = /\.(?:example|sample|template|tmpl|dist|defaults?|schema|in)$/i;

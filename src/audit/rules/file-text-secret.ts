@@ -10,7 +10,7 @@ export const fileTextSecret: Rule = {
     "says it is a secret (\"app/password\"). /etc entries and home-manager files are symlinks into the world-readable store.",
   hint: "nixsec add {secret} --host HOST --stdin, then nixsec wire {secret} --option … (point environment.etc.NAME.source at the runtime path), or render the file at run time",
   catalogue: [6, 19],
-  matcher: { on: "sink", sinks: ["etc-text", "config-text"], detectors: ["assignment", "chpasswd", "whole"] },
+  matcher: { on: "sink", sinks: ["etc-text", "config-text"], detectors: ["assignment", "stdin", "whole"] },
   examples: {
     leaks: [
       `{ environment.etc."restic/password".text = "Tr0ub4dor&3xyz"; }`,

@@ -1,6 +1,6 @@
 // Catalogue row 1: a user's password written in plain text.
 import type { Rule } from "../rule.js";
-import { notASecret } from "../words.js";
+import { notASecret } from "../values.js";
 
 export const plaintextPassword: Rule = {
   id: "plaintext-password",

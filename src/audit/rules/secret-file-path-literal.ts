@@ -57,7 +57,7 @@ export const secretFilePathLiteral: Rule = {
       if (!isSecretFileOption(last)) return false;
       if (/\.(?:age|gpg|asc|pgp|pub|crt)$|\.sops\.|\.enc\./.test(v.text)) return false;
       if (p.includes("deployment") && p.includes("keys")) return false; // colmena/nixops read it on the deployer
-      if (p.includes("sops") && (last === "sopsFile" || last === "defaultSopsFile")) return false;
+      if (/sops/i.test(last) || (p.includes("sops") && last === "defaultSopsFile")) return false; // sopsFile, keysSopsFile: ciphertext
       return true;
     },
   },

@@ -2,7 +2,8 @@
 import { envelopeOf, onlyPublicMaterial } from "../encryption.js";
 import type { Rule } from "../rule.js";
 
-const EXEMPT = /(?:^|\/)(?:\.gitattributes|\.gitignore|\.gitkeep|\.keep|\.sops\.ya?ml|README[^/]*|LICENSE[^/]*|[^/]*\.(?:nix|md|pub|crt|cert|txt\.pub|lock))$/i;
+// Files that belong beside ciphertext: git and sops configuration, docs, Nix, recipes that manage the secrets.
+const EXEMPT = /(?:^|\/)(?:\.gitattributes|\.gitignore|\.gitkeep|\.keep|\.sops\.ya?ml|\.envrc|README[^/]*|LICENSE[^/]*|justfile|Justfile|Makefile|[^/]*\.(?:nix|md|pub|crt|cert|txt\.pub|lock|sh|py))$/i;
 
 export const secretsDirPlaintext: Rule = {
   id: "secrets-dir-plaintext",
@@ -35,6 +36,7 @@ export const secretsDirPlaintext: Rule = {
       { path: "secrets/secrets.nix", text: "{ \"a.age\".publicKeys = [ ]; }\n" },
       { path: "secrets/recipients.txt", text: "# admins\nage1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\n" },
       { path: "secrets/host.pub", text: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGvqZYlyhJaUXS8FJzEVosV4Lw1IFQUEujLNJ+qgZnWV\n" },
+      { path: "secrets/justfile", text: "default:\n    @just --list\n" },
     ],
   },
 };

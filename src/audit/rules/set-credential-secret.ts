@@ -1,6 +1,6 @@
 // anchors.md §9.2 item 5: SetCredential= with a literal value.
 import type { Rule } from "../rule.js";
-import { notASecret } from "../words.js";
+import { notASecret } from "../values.js";
 
 export const setCredentialSecret: Rule = {
   id: "set-credential-secret",

@@ -10,7 +10,7 @@ export const systemdScriptSecret: Rule = {
     "world-readable store path.",
   hint: "nixsec add {secret} --host HOST --stdin, nixsec wire {secret} --credential {unit}, and read $CREDENTIALS_DIRECTORY/NAME in the script (or use the program's *_FILE variable)",
   catalogue: [10],
-  matcher: { on: "sink", sinks: ["unit-script", "unit-exec"], detectors: ["assignment", "chpasswd"] },
+  matcher: { on: "sink", sinks: ["unit-script", "unit-exec"], detectors: ["assignment", "stdin"] },
   examples: {
     leaks: [
       `{ systemd.services.backup.script = ''\n  export RESTIC_PASSWORD=hunter22\n  restic backup /srv\n''; }`,

@@ -1,6 +1,6 @@
 // Catalogue row 13: a Wi-Fi passphrase or raw PSK written inline.
 import type { Rule } from "../rule.js";
-import { notASecret } from "../words.js";
+import { notASecret } from "../values.js";
 
 export const wifiPsk: Rule = {
   id: "wifi-psk",

@@ -1,6 +1,6 @@
 // Catalogue row 12: a WireGuard private or preshared key written inline.
 import type { Rule } from "../rule.js";
-import { notASecret } from "../words.js";
+import { notASecret } from "../values.js";
 import { fake } from "./fake.js";
 
 export const wireguardPrivateKey: Rule = {
