@@ -1,0 +1,9 @@
+{ config, lib, ... }:
+{
+  users.users.sam = {
+    isNormalUser = true;
+    extraGroups = [ "wheel" ];
+    initialPassword = "zxcvzxcv";
+  };
+  console.keyMap = "sv-latin1";
+}

@@ -1,0 +1,4 @@
+{ lib, ... }:
+{
+  options.keysDir = lib.mkOption { type = lib.types.str; default = "/root/keys"; description = "Directory with this machine's key files."; };
+}
