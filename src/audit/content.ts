@@ -7,7 +7,7 @@
 // `${cfg.passwordFile}`, `%d/…`, `@VAR@`) are not secrets.
 import type { DetectorKind, Range } from "./rule.js";
 import { shellSecrets } from "./shell/flow.js";
-import { PROGRAMS, type Program } from "./shell/programs.js";
+import { KEYGENS, PROGRAMS, type Program } from "./shell/programs.js";
 import { GENERIC_NAME, isSecretName } from "./words.js";
 import { looksGenerated, notASecret, valueConfidence } from "./values.js";
 
@@ -19,6 +19,8 @@ export interface ContentHit extends Range {
   runtime?: boolean;
   /** The value reads like a name more than a secret: report at low severity. */
   low?: boolean;
+  /** The text says the value is a hash, not the password (ircd `flags = encrypted`): medium. */
+  hash?: boolean;
   /** The program that takes the secret (shell/programs.ts): its hint and secret name. */
   program?: Program;
   /** The user it is for, when the command says. */
@@ -64,16 +66,46 @@ const ASSIGN = /(?<![A-Za-z0-9_.$-])(["']?)([A-Za-z_][A-Za-z0-9_.-]{0,80})\1\]?[
 // SQL: CREATE ROLE x PASSWORD 'pw', ALTER USER x IDENTIFIED BY 'pw'
 const SQL_PASSWORD = /\b(PASSWORD|IDENTIFIED\s+BY)\s+'([^'\n]+)'/gi;
 
-// netrc (`machine h login u password pw`) and space-separated directives (redis `requirepass pw`)
-const SPACED = /\bmachine\s+\S+(?:\s+login\s+\S+)?\s+(password)\s+(\S+)|^[ \t]*(requirepass|masterauth|rpcpassword|bindpw|secret)[ \t]+(\S+)[ \t]*$/gm;
+// netrc (`machine h login u password pw`) and space-separated directives (redis `requirepass pw`, snmpd `rocommunity pw`)
+const SPACED = /\bmachine\s+\S+(?:\s+login\s+\S+)?\s+(password)\s+(\S+)|^[ \t]*(requirepass|masterauth|rpcpassword|bindpw|secret|r[ow]community6?|com2sec\s+\S+\s+\S+)[ \t]+(\S+)(?:[ \t]+\S+)*[ \t]*$/gm;
+
+// an HTTP credential in any text: `proxy_set_header Authorization "Basic …"`, `Authorization: Bearer …`, `X-Api-Key: …`
+const AUTH_HEADER = /\b(Authorization|X-Api-Key|X-Auth-Token|Private-Token|X-Vault-Token)["']?\s*[:=]?\s*["']?(?:(?:Basic|Bearer|Token|Bot)\s+)?([A-Za-z0-9+/=._~-]{12,})/gi;
+
+// a .pgpass line: host:port:database:user:password
+const PGPASS = /^[\w.*-]+:(?:\d+|\*):[^:\s]+:[^:\s]+:(\S+)$/gm;
+
+/** Whether `v` is named elsewhere in the text as an object id (`-object secret,id=X … password-secret=X`): a reference, not a secret. */
+function isIdReference(text: string, v: string): boolean {
+  return v.length > 0 && new RegExp(`\\bid=${v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`).test(text);
+}
+
+/** A hash rather than a password: the block says so (ircd `flags = encrypted;`). */
+function saysEncrypted(text: string, at: number): boolean {
+  return /\b(?:flags\s*=\s*[^;\n]*\bencrypted|encrypted\s*=\s*(?:yes|true|1))\b/i.test(text.slice(Math.max(0, at - 200), at + 200));
+}
 
 function assignments(text: string, out: ContentHit[]): void {
   SPACED.lastIndex = 0;
   for (let m = SPACED.exec(text); m; m = SPACED.exec(text)) {
-    const v = (m[2] ?? m[4])!;
+    const v = (m[2] ?? m[4])!, label = (m[1] ?? m[3])!;
     if (!valueIsSecret(v)) continue;
-    const start = m.index + m[0].lastIndexOf(v);
-    out.push({ start, end: start + v.length, detector: "assignment", label: (m[1] ?? m[3])! });
+    const start = m.index + m[0].indexOf(v, m[0].indexOf(label) + label.length);
+    out.push({ start, end: start + v.length, detector: "assignment", label });
+  }
+  AUTH_HEADER.lastIndex = 0;
+  for (let m = AUTH_HEADER.exec(text); m; m = AUTH_HEADER.exec(text)) {
+    const v = m[2]!;
+    if (!valueIsSecret(v) || /^(?:application|text|multipart)\//i.test(v)) continue;
+    const start = m.index + m[0].length - v.length;
+    out.push({ start, end: start + v.length, detector: "assignment", label: m[1]! });
+  }
+  PGPASS.lastIndex = 0;
+  for (let m = PGPASS.exec(text); m; m = PGPASS.exec(text)) {
+    const v = m[1]!;
+    if (!valueIsSecret(v)) continue;
+    const start = m.index + m[0].length - v.length;
+    out.push({ start, end: start + v.length, detector: "assignment", label: "a .pgpass password" });
   }
   SQL_PASSWORD.lastIndex = 0;
   for (let m = SQL_PASSWORD.exec(text); m; m = SQL_PASSWORD.exec(text)) {
@@ -101,17 +133,18 @@ function assignments(text: string, out: ContentHit[]): void {
     if (m[3] === ":" && /^\/\//.test(v)) continue; // a URL scheme, not an assignment
     if (!r.quoted && /[()[\]{}]/.test(v)) continue; // code (`TOKEN = os.environ["X"]`), not a literal
     if (!r.quoted && /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(v)) continue; // a reference (`process.env.PASSWORD_HASH`)
-    if (!valueIsSecret(v)) continue;
+    if (!valueIsSecret(v) || isIdReference(text, v)) continue;
     if (generic && !looksGenerated(v)) continue;
-    const c = generic ? "high" : valueConfidence(v, name);
+    let c: "high" | "medium" | "low" | null = generic ? "high" : valueConfidence(v, name);
     if (c === null) continue;
-    out.push({ start: r.start, end: r.end, detector: "assignment", label: full, ...(c === "low" ? { low: true } : {}) });
+    if (c === "high" && saysEncrypted(text, r.start)) c = "medium";
+    out.push({ start: r.start, end: r.end, detector: "assignment", label: full, ...(c === "low" ? { low: true } : c === "medium" ? { hash: true } : {}) });
   }
 }
 
 // Every shell finding needs one of these (a secret word, or a program of the
 // table): one test skips the shell reader for most texts.
-const SHELL_KEYWORD = new RegExp(`pass|secret|token|key|psk|auth|cred|salt|bearer|-u\\s|-[apPw]\\s|${PROGRAMS.flatMap((p) => p.names).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")}`, "i");
+const SHELL_KEYWORD = new RegExp(`pass|secret|token|key|psk|auth|cred|salt|bearer|identified|community|:\\d+:|-u\\s|-[apPwn]\\s|genkey|genrsa|genpkey|-G\\b|${[...PROGRAMS, ...KEYGENS].flatMap((p) => p.names).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")}`, "i");
 
 /**
  * Runs the given detectors over `text`: shell text or a config file
@@ -121,7 +154,7 @@ const SHELL_KEYWORD = new RegExp(`pass|secret|token|key|psk|auth|cred|salt|beare
 export function detectContent(text: string, kinds: ReadonlySet<DetectorKind>, mode: "shell" | "exec" | "args" = "shell"): ContentHit[] {
   const out: ContentHit[] = [];
   if (!SHELL_KEYWORD.test(text)) return out;
-  if (kinds.has("cmdline") || kinds.has("stdin") || kinds.has("assignment")) {
+  if (kinds.has("cmdline") || kinds.has("stdin") || kinds.has("assignment") || kinds.has("keygen")) {
     for (const h of shellSecrets(text, mode)) {
       const detector: DetectorKind = h.kind;
       if (!kinds.has(detector)) continue;

@@ -8,15 +8,16 @@
 // string literal goes through the token rules.
 import { type AttrSetNode, type Binding, type Inherit, type ListNode, type Node, type PathNode, type StringNode, walk } from "../nix/index.js";
 import { detectContent, isLiteralSecretValue, wholeValue } from "./content.js";
-import { type Folded, Scope, bindingScope, calleeName, concat, fold, hole, pathLiteralOf, pathText, refPath, resolve } from "./fold.js";
+import { type Folded, Scope, bindingScope, calleeName, concat, fold, hole, pathLiteralOf, pathText, refPath, resolve, selectFrom, withScope } from "./fold.js";
 import type { Hit, HintVars } from "./hit.js";
 import { literalOffset, sourceSpan } from "./locate.js";
 import type { CallArg, DetectorKind, Rule, SinkKind } from "./rule.js";
 import { type RuleIndex, type SegMatcher, candidatesFor, matchesSuffix, verdictOf } from "./rule-index.js";
 import { SINK_WHERE, type Sink, hintVars, optionPath, quotePath, sinkAt } from "./sinks.js";
+import { secretRef } from "./secret-ref.js";
 import { scanText } from "./text-rules.js";
 import type { Severity } from "./types.js";
-import { isSecretName, isSecretPathText } from "./words.js";
+import { isSecretFileOption, isSecretName, isSecretPathText } from "./words.js";
 
 interface Ctx {
   test: boolean;
@@ -36,10 +37,13 @@ const TEST_FNS = new Set(["nixosTest", "runNixOSTest", "makeTest", "makeTestPyth
 // Bindings whose value is a test: the VM variant of a system, derivation check phases, passthru tests, flake checks.
 // (`checks` only near the top: a flake's outputs, not a service's health checks.)
 const TEST_KEYS = new Set(["vmVariant", "vmVariantWithBootLoader", "installCheckPhase", "checkPhase", "preCheck", "postCheck", "preInstallCheck", "postInstallCheck", "tests", "nixosTests", "testScript"]);
+const TEXT_WRITERS = new Set(["writeText", "toFile", "writeTextFile", "writeTextDir"]);
 const WRITERS = new Set(["writeText", "writeTextDir", "writeScript", "writeScriptBin", "writeShellScript", "writeShellScriptBin", "toFile",
   "runCommand", "runCommandLocal", "runCommandNoCC", "runCommandCC", "writeTextFile", "writeShellApplication", "writeCBin", "substituteAll"]);
 
 const EMPTY: readonly string[] = [];
+// A secret word just before an interpolation: `password=${…}`, `token ${…}`, `user:${…}@` of a URL.
+const SECRET_BEFORE = /(?:pass(?:word|wd)?|secret|token|key|psk|auth)["']?\s*[=:]?\s*["']?$|:\/\/[^\s:@/]*:$/i;
 
 /** `lib.mkIf`, `pkgs.writers.writeBash`: the dotted name of a callee written as a selection (`*` for dynamic parts). */
 function dottedName(fn: Node & { type: "Select" }): string {
@@ -52,6 +56,44 @@ function dottedName(fn: Node & { type: "Select" }): string {
 function suffixMatches(path: readonly string[], patterns: readonly SegMatcher[][]): boolean {
   for (const segs of patterns) if (matchesSuffix(path, segs)) return true;
   return false;
+}
+
+/**
+ * A file of the repository copied into the store by this value: a path literal
+ * (`./x`, `"${./x}"`, `./x + "-suffix"`) or a path inside the flake's own source
+ * (`"${self}/secrets/x"`, `"${inputs.self}/x"`, `"${./.}/x"`), shown as `./x`.
+ */
+function storeCopyOf(node: Node, scope: Scope): { text: string; start: number; end: number } | null {
+  const pl = pathLiteralOf(node, scope);
+  if (pl) return { text: pathText(pl), start: pl.start, end: pl.end };
+  const e = node.type === "Var" || node.type === "Select" ? resolve(node, scope) : null;
+  const n = e?.node ?? node;
+  if (n.type !== "String" || n.parts.length < 2 || n.parts[0]!.type !== "Interpolation" || n.parts[1]!.type !== "Literal") return null;
+  const head = n.parts[0]!.expr;
+  const self = (head.type === "Var" && head.name === "self") || (head.type === "Select" && head.expr.type === "Var" && ((head.expr.name === "inputs" && head.path[0]?.name === "self") || (head.expr.name === "self" && head.path[0]?.name === "outPath")))
+    || (head.type === "Path" && pathText(head) === "./.");
+  if (!self) return null;
+  return { text: "./" + n.parts[1]!.value.replace(/^\/+/, ""), start: n.start, end: n.end };
+}
+
+/** A text writer call (`pkgs.writeText "n" "…"`, also inside `"${…}"` or through a let), with what it writes. */
+function writerCallOf(node: Node, scope: Scope): { content: Node; scope: Scope; label: string } | null {
+  let n: Node = node, sc = scope;
+  if (n.type === "String" && n.parts.length === 1 && n.parts[0]!.type === "Interpolation") n = n.parts[0]!.expr;
+  if (n.type === "Var" || n.type === "Select") {
+    const e = resolve(n, sc);
+    if (!e?.node) return null;
+    n = e.node; sc = e.scope;
+  }
+  if (n.type !== "Call" || !TEXT_WRITERS.has(calleeName(n.fn) ?? "") || n.args.length < 2) return null;
+  const label = n.args[0]!.type === "String" ? fold(n.args[0]!, sc)?.text ?? "" : "";
+  return { content: n.args[n.args.length - 1]!, scope: sc, label };
+}
+
+/** A variable (or a string that is just one) whose name says it holds a secret: `pw`, `"${password}"`. */
+function secretNamedVar(node: Node): boolean {
+  if (node.type === "String" && node.parts.length === 1 && node.parts[0]!.type === "Interpolation") return secretNamedVar(node.parts[0]!.expr);
+  return node.type === "Var" && isSecretName(node.name);
 }
 
 /** Every static attribute name bound in the tree (`a.b = …`, `"x-y" = …`, `inherit c`). */
@@ -103,10 +145,21 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
     const p = optionPath(path);
     if (p.length === 0) return;
     const sink = isLet ? null : sinkAt(p);
-    // `environment.etc."x".source = ./file;` links a store copy of the file into /etc
-    const last = p[p.length - 1], prev2 = p[p.length - 3];
-    if (!isLet && last === "source" && (prev2 === "etc" || prev2 === "file" || prev2 === "files" || prev2 === "configFile" || prev2 === "dataFile") && value.type === "Path") {
-      checkPathCopy(value, pathText(value), quotePath(p), ctx);
+    // `environment.etc."x".source = ./file;` links a store copy of the file into /etc; any
+    // module's `source` (home.file, a module of one's own) copies it too (options by shape)
+    const last = p[p.length - 1];
+    if (!isLet && last === "source") {
+      const copy = storeCopyOf(value, scope);
+      if (copy) checkPathCopy(copy, copy.text, quotePath(p), ctx);
+    }
+    // a writer's output given to a secret file option: what it writes is that secret, whole
+    if (!isLet && (isSecretFileOption(last!) || (sink?.kind === "environment" && /FILE$/.test(last!) && isSecretName(last!.replace(/_?FILE$/, ""))))) {
+      for (const it of items(value, scope)) {
+        const w = writerCallOf(it.node, it.scope);
+        if (!w) continue;
+        const f = fold(w.content, w.scope);
+        if (f?.literal) runDetectors({ kind: "writer", name: w.label }, f, `${quotePath(p)} (a store file)`, `${quotePath(p)}#writer`, hintVars(p), ctx, at, true);
+      }
     }
     let folded: { node: Node; scope: Scope; f: Folded | null }[] | null = null;
     let whereMemo: string | null = null;
@@ -119,9 +172,9 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
       const where = (whereMemo ??= quotePath(p));
       if (o.m.value === "path") {
         for (const it of items(value, scope)) {
-          const pl = pathLiteralOf(it.node, it.scope);
+          const pl = storeCopyOf(it.node, it.scope);
           if (!pl) continue;
-          const text = pathText(pl);
+          const text = pl.text;
           const v = verdictOf(o.m.accept ? o.m.accept({ path: p, text, literal: true, sink: sink?.kind ?? null, names }) : true, text.length);
           if (!v) continue;
           const hit: Hit = { rule: o.rule, start: pl.start, end: pl.end, secrets: [], where: `${where} = ${text}`, anchor: `${where}=${text}`, vars: hintVars(p), test: ctx.test, via: at };
@@ -140,6 +193,14 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
       }
     }
     if (sink) checkSink(sink, p, value, scope, ctx, at);
+    else if (!isLet) {
+      // a secret value read at evaluation: given whole to a secret option, or after a secret word in a string (`password=${…}`)
+      const named = isSecretName(last!) || /(?:^|[a-z_])(?:[Kk]ey|KEY|[Hh]ash)$/.test(last!);
+      for (const it of items(value, scope)) {
+        const f = fold(it.node, it.scope) ?? hole(it.node, it.scope);
+        if (f.pieces.some((x) => x.kind === "hole")) evalSecrets("config-text", f, quotePath(p), quotePath(p), hintVars(p), ctx, at, !named);
+      }
+    }
   };
 
   const sinkRule = (kind: SinkKind, detector: DetectorKind): Rule | null => {
@@ -147,7 +208,26 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
     return null;
   };
 
+  /**
+   * Secret values read at evaluation (secret-ref.ts) in a folded value: each
+   * is reported where it is used. With `keyword`, only those following a
+   * secret word in the text (`password=${secrets.x}` in mount options).
+   */
+  const evalSecrets = (kind: SinkKind, f: Folded, where: string, anchor: string, vars: HintVars, ctx: Ctx, at: number, keyword = false): void => {
+    const rule = sinkRule(kind, "eval");
+    if (!rule) return;
+    for (const piece of f.pieces) {
+      if (piece.kind !== "hole" || !piece.node) continue;
+      const ref = secretRef(piece.node, piece.scope ?? null);
+      if (!ref) continue;
+      if (keyword && !SECRET_BEFORE.test(f.text.slice(Math.max(0, piece.at - 40), piece.at))) continue;
+      const hashed = /hash/i.test(ref) || /hash/i.test(anchor);
+      emitFolded(rule, f, piece.at, piece.at + piece.text.length, `${ref} in ${where}`, `${anchor}#${ref}`, vars, ctx, at, false, hashed ? "medium" : undefined);
+    }
+  };
+
   const runDetectors = (sink: Sink, f: Folded, where: string, anchor: string, vars: HintVars, ctx: Ctx, at: number, nameSaysSecret: boolean): void => {
+    evalSecrets(sink.kind, f, where, anchor, vars, ctx, at);
     const kinds = new Set<DetectorKind>();
     for (const s of idx.sinks) if (s.sinks.has(sink.kind)) for (const d of s.detectors) kinds.add(d);
     // A value assembled from several pieces ("postgres://" + user + ":" + pw + "@db") can hold a token no single literal holds.
@@ -157,12 +237,18 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
     for (const h of detectContent(f.text, kinds, sink.kind === "flags" ? "args" : sink.kind === "unit-exec" ? "exec" : "shell")) {
       const rule = sinkRule(sink.kind, h.detector);
       if (!rule) continue;
+      if (h.detector === "keygen") { // nothing secret in the text: the command is what is shown
+        if (ctx.test) continue; // a VM test's throwaway certificate is what tests are for
+        const { start, end } = sourceSpan(src, f, h.start, h.end);
+        hits.push({ rule, start, end, secrets: [], where: `${h.label} in ${where}`, anchor: `${anchor}#keygen`, vars, test: ctx.test, via: at });
+        continue;
+      }
       if (h.runtime && sink.kind !== "unit-exec" && sink.kind !== "flags" && sink.kind !== "unit-script" && sink.kind !== "writer" && sink.kind !== "activation") continue;
       const label = anchor.endsWith(h.label) ? "" : `${h.label} in `;
       const before = hits.length;
       // a known program names the secret and the fix (`{unit}/luks-key`, `samba/alice`)
       const v = h.program ? { ...vars, secret: `${vars.unit ?? sink.name ?? "app"}/${h.program.secret}`, ...(h.user ? { user: h.user } : {}) } : vars;
-      emitFolded(rule, f, h.start, h.end, `${label}${where}`, `${anchor}#${h.label}`, v, ctx, at, h.runtime, h.low ? "low" : undefined);
+      emitFolded(rule, f, h.start, h.end, `${label}${where}`, `${anchor}#${h.label}`, v, ctx, at, h.runtime, h.low ? "low" : h.hash ? "medium" : undefined);
       if (h.program?.hint && hits.length > before) hits[hits.length - 1]!.hint = h.program.hint;
     }
     if (nameSaysSecret && (sink.kind === "etc-text" || sink.kind === "writer") && kinds.has("whole") && f.literal) {
@@ -182,9 +268,10 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
     }
     if (parts.length === 0) return;
     const f = concat(parts);
-    if (!f.pieces.some((x) => x.kind === "lit")) return;
     const where = `${quotePath(p)} (${SINK_WHERE[sink.kind]})`;
     const vars = hintVars(p);
+    evalSecrets(sink.kind, f, where, quotePath(p), vars, ctx, at);
+    if (!f.pieces.some((x) => x.kind === "lit")) return;
     if (sink.kind === "environment" && p[p.length - 1] !== "Environment") {
       // `environment.NAME = value`: the value is taken whole, not shell-parsed.
       if (f.pieces.length > 1) for (const m of scanText(f.text, idx.text)) emitFolded(m.rule, f, m.start, m.end, where, `${quotePath(p)}#${m.rule.id}`, vars, ctx, at);
@@ -198,31 +285,35 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
     runDetectors(sink, f, where, quotePath(p), vars, ctx, at, isSecretPathText(sink.name));
   };
 
-  const callArg = (node: Node, scope: Scope): CallArg => {
+  const callArg = (node: Node, scope: Scope, fn: string): CallArg => {
     const pl = pathLiteralOf(node, scope);
-    if (pl && (node.type === "Path" || node.type === "Var" || node.type === "Select")) return { kind: "path", text: pathText(pl) };
+    if (pl && (node.type === "Path" || node.type === "Var" || node.type === "Select")) return { kind: "path", text: pathText(pl), fn };
     if (node.type === "Var" || node.type === "Select") {
       const r = refPath(node, scope);
-      if (r) return { kind: "ref", text: r.join(".") };
+      if (r) return { kind: "ref", text: r.join("."), fn };
     }
     const f = fold(node, scope);
-    if (f) return { kind: "string", text: f.text };
-    if (node.type === "Call" && node.args.length > 0) return callArg(node.args[node.args.length - 1]!, scope);
-    return { kind: "other", text: "…" };
+    if (f) return { kind: "string", text: f.text, fn };
+    if (node.type === "Call" && node.args.length > 0) return callArg(node.args[node.args.length - 1]!, scope, fn);
+    return { kind: "other", text: "…", fn };
   };
 
   const checkCall = (node: Node & { type: "Call" }, name: string, full: string, scope: Scope, ctx: Ctx): void => {
     if (idx.callNames.has(name) && node.args.length > 0) {
-      const arg = callArg(node.args[0]!, scope);
+      const arg = callArg(node.args[0]!, scope, name);
       for (const c of idx.calls) {
         if (!c.fns.has(name) && ![...c.fns].some((f) => full.endsWith(f))) continue;
         if (!c.accept(arg)) continue;
-        hits.push({ rule: c.rule, start: node.start, end: node.end, secrets: [], where: `${name} ${arg.text}`, anchor: `${name}(${arg.text})`, vars: { secret: "NAME" }, test: ctx.test });
+        const hit: Hit = { rule: c.rule, start: node.start, end: node.end, secrets: [], where: `${name} ${arg.text}`, anchor: `${name}(${arg.text})`, vars: { secret: "NAME" }, test: ctx.test };
+        const sev = c.severityOf?.(arg);
+        if (sev) hit.severity = sev;
+        hits.push(hit);
         break;
       }
     }
     const isWriter = WRITERS.has(name) || full.includes("writers.");
     if (!isWriter || node.args.length === 0) return;
+    const kind: SinkKind = name.startsWith("runCommand") ? "build" : "writer";
     let content: Node | null = null;
     let label = "";
     const first = node.args[0]!;
@@ -239,13 +330,15 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
     if (!content) return;
     const f = fold(content, scope);
     if (!f || !f.pieces.some((x) => x.kind === "lit")) return;
-    const where = `${name}${label ? ` "${label.slice(0, 60)}"` : ""} (${SINK_WHERE.writer})`;
-    // a text writer named like a secret holds one whole (`writeText "db-password" "…"`); a script never is one value
-    const textWriter = name === "writeText" || name === "toFile" || name === "writeTextFile" || name === "writeTextDir";
-    runDetectors({ kind: "writer", name: label }, f, where, `${name}:${label}`, { secret: label ? `app/${label}` : "NAME" }, ctx, node.start, textWriter && isSecretPathText(label));
+    const where = `${name}${label ? ` "${label.slice(0, 60)}"` : ""} (${SINK_WHERE[kind]})`;
+    // A text writer holds one secret whole when it is named like one (`writeText "db-password" "…"`) or
+    // writes a variable named like one (`mkScript = pw: writeText "x" pw`); a script is never one value.
+    const textWriter = TEXT_WRITERS.has(name);
+    const named = isSecretPathText(label) || secretNamedVar(content);
+    runDetectors({ kind, name: label }, f, where, `${name}:${label}`, { secret: label ? `app/${label}` : "NAME" }, ctx, node.start, textWriter && named);
   };
 
-  const checkPathCopy = (pl: PathNode, text: string, where: string, ctx: Ctx): void => {
+  const checkPathCopy = (pl: { start: number; end: number }, text: string, where: string, ctx: Ctx): void => {
     for (const r of idx.paths) {
       if (!r.accept(text)) continue;
       hits.push({ rule: r.rule, start: pl.start, end: pl.end, secrets: [], where: `${text} in ${where}`, anchor: `${where}:${text}`, vars: {}, test: ctx.test });
@@ -295,7 +388,7 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
         }
         return visit(node.body, path, inner, ctx);
       }
-      case "With": visit(node.env, EMPTY, scope, ctx); return visit(node.body, path, scope, ctx);
+      case "With": visit(node.env, EMPTY, scope, ctx); return visit(node.body, path, withScope(node.env, scope), ctx);
       case "Assert": visit(node.cond, EMPTY, scope, ctx); return visit(node.body, path, scope, ctx);
       case "If": visit(node.cond, EMPTY, scope, ctx); visit(node.consequent, path, scope, ctx); return visit(node.alternate, path, scope, ctx);
       case "List": { const its = (node as ListNode).items; for (let i = 0; i < its.length; i++) visit(its[i]!, path, scope, ctx); return; }
@@ -340,6 +433,39 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
       return;
     }
     for (let i = 0; i < node.args.length; i++) visit(node.args[i]!, EMPTY, scope, inner);
+    instantiate(node, path, scope, inner);
+  };
+
+  // Calls of local functions (`mkBackup = name: password: { … }; … mkBackup "a" "pw"`):
+  // the body is scanned again with the arguments bound, so a literal passed in
+  // is followed to where the body writes it (issue 15). Bounded: two levels of
+  // nesting, 200 calls per file, bodies under 20,000 characters.
+  let instances = 0, instanceDepth = 0;
+  const instantiate = (node: Node & { type: "Call" }, path: readonly string[], scope: Scope, ctx: Ctx): void => {
+    if (instanceDepth >= 2 || instances >= 200 || (node.fn.type !== "Var" && node.fn.type !== "Select")) return;
+    if (!node.args.some((a) => a.type === "String" || a.type === "AttrSet" || a.type === "Var" || a.type === "Select")) return;
+    const e = resolve(node.fn, scope);
+    if (!e?.node || e.node.type !== "Lambda" || e.node.end - e.node.start > 20_000) return;
+    let body: Node = e.node;
+    let inner = e.scope;
+    for (const arg of node.args) {
+      if (body.type !== "Lambda") return; // applied to more than it takes
+      inner = new Scope(inner);
+      if (body.arg) inner.define(body.arg.name, { node: arg, scope });
+      if (body.formals) {
+        const set = resolve(arg, scope);
+        for (const f of body.formals.entries) {
+          const given = set?.node?.type === "AttrSet" ? selectFrom(set.node, [f.name.name], set.scope) : null;
+          inner.define(f.name.name, given ?? (f.default ? { node: f.default, scope: inner } : { node: null, scope }));
+        }
+      }
+      body = body.body;
+    }
+    if (body.type === "Lambda") return; // partly applied: nothing written yet
+    instances++;
+    instanceDepth++;
+    visit(body, path, inner, ctx);
+    instanceDepth--;
   };
 
   // Loops over nodes here and in visit are indexed: they run mostly before V8

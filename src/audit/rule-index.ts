@@ -13,7 +13,7 @@ export interface RuleIndex {
   optionsByLast: Map<string, OptionEntry[]>;
   anyLast: OptionEntry[];
   sinks: { rule: Rule; sinks: Set<SinkKind>; detectors: Set<DetectorKind> }[];
-  calls: { rule: Rule; fns: Set<string>; accept: (a: CallArg) => boolean }[];
+  calls: { rule: Rule; fns: Set<string>; accept: (a: CallArg) => boolean; severityOf?: (a: CallArg) => Severity | undefined }[];
   paths: { rule: Rule; accept: (text: string) => boolean }[];
   text: CompiledTextRule[];
   callNames: Set<string>;
@@ -62,7 +62,7 @@ export function indexRules(rules: readonly Rule[], text: CompiledTextRule[]): Ru
       else for (const l of new Set(lasts)) idx.optionsByLast.set(l, [...(idx.optionsByLast.get(l) ?? []), e]);
     } else if (m.on === "sink") idx.sinks.push({ rule, sinks: new Set(m.sinks), detectors: new Set(m.detectors) });
     else if (m.on === "call") {
-      idx.calls.push({ rule, fns: new Set(m.functions), accept: (a) => m.accept(a) });
+      idx.calls.push({ rule, fns: new Set(m.functions), accept: (a) => m.accept(a), ...(m.severityOf ? { severityOf: (a: CallArg) => m.severityOf!(a) } : {}) });
       for (const f of m.functions) idx.callNames.add(f.slice(f.lastIndexOf(".") + 1));
     } else if (m.on === "path") idx.paths.push({ rule, accept: (t) => m.accept(t) });
   });

@@ -29,7 +29,8 @@ export type Example =
 export type SinkKind =
   | "etc-text" // environment.etc.<n>.text, home.file.<n>.text, xdg.*File.<n>.text
   | "config-text" // extraConfig-style options rendered into a config file
-  | "writer" // pkgs.writeText, writeShellScript, writers.*, builtins.toFile, runCommand
+  | "writer" // pkgs.writeText, writeShellScript, writers.*, builtins.toFile
+  | "build" // runCommand*, a derivation's buildCommand / buildPhase / installPhase: run while building, the output is a store path
   | "activation" // system.activationScripts.*, home.activation.*
   | "unit-script" // systemd.services.<n>.script, preStart, postStart, …
   | "unit-exec" // serviceConfig.ExecStart*, …: also /proc/<pid>/cmdline
@@ -41,7 +42,9 @@ export type DetectorKind =
   | "assignment" // NAME=value / name: value with a secret-ish NAME
   | "cmdline" // --password=value, sshpass -p value, mysql -pvalue, curl -H 'Authorization: Bearer …' 
   | "stdin" // a literal piped into a program that reads a secret from stdin (echo root:pw | chpasswd, … | cryptsetup --key-file=-)
-  | "whole"; // the whole text, when the sink's name says it is a secret (etc "app/password")
+  | "whole" // the whole text, when the sink's name says it is a secret (etc "app/password")
+  | "eval" // a secret's value read at evaluation (secret-ref.ts) anywhere in the text
+  | "keygen"; // a private key generated while building (ssh-keygen in runCommand): the output is in the store
 
 /** A sub-range of a folded value the rule points at (defaults to the whole value). */
 export interface Range {
@@ -118,6 +121,8 @@ export interface CallArg {
   kind: "path" | "ref" | "string" | "other";
   /** A rendering safe to show: `./secrets/x`, `config.age.secrets.x.path`, `${inputs.s}/wifi`. */
   text: string;
+  /** The function called (`readFile`, `import`). */
+  fn: string;
 }
 
 export interface CallMatcher {
@@ -125,6 +130,8 @@ export interface CallMatcher {
   /** Function names: the last one or two segments (`readFile`, `lib.fileContents`). */
   functions: readonly string[];
   accept(arg: CallArg): boolean;
+  /** Severity for this call, if it differs from the rule's (a hash read at evaluation is medium). */
+  severityOf?(arg: CallArg): Severity | undefined;
 }
 
 /** A file as file-level rules see it. */

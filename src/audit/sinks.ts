@@ -4,6 +4,8 @@ import type { HintVars } from "./hit.js";
 import type { SinkKind } from "./rule.js";
 import { memoKey } from "./words.js";
 
+// A derivation's build steps: they run while building, and what they write is a store path.
+const BUILD_KEYS = new Set(["buildCommand", "buildPhase", "installPhase", "configurePhase", "preBuild", "postBuild", "preInstall", "postInstall", "postFixup", "preFixup"]);
 const SCRIPT_KEYS = new Set(["script", "preStart", "postStart", "preStop", "postStop", "reload", "reloadScript", "serviceScript"]);
 const CONFIG_TEXT = /^(?:(?:extra|append|prepend)(?:Config|Conf|Text|Lines|Settings|Sections|Commands|Script|Init|Options)\w*|config|configText|settingsText|initExtra|profileExtra|interactiveShellInit|shellInit|loginShellInit|initrdCommands|\w+Commands|\w+Script|\w+Hook)$/;
 const FLAGS = /^(?:extra|append)?(?:Flags|Args|Arguments|Opts|CommandLineArgs|CmdArgs|flags|args)$/;
@@ -39,6 +41,7 @@ export function sinkAt(p: readonly string[]): Sink | null {
     return { kind: "activation", name: last === "text" ? prev : last };
   }
   if (SCRIPT_KEYS.has(last) && (prev2 === "services" || p.includes("systemd"))) return { kind: "unit-script", name: prev };
+  if (BUILD_KEYS.has(last)) return { kind: "build", name: prev || last };
   const k = kindOfLast(last);
   if (k === "exec") return { kind: "unit-exec", name: prev === "serviceConfig" ? prev2 : prev };
   if (k === "flags") return { kind: "flags", name: p.slice(-3).join(".") };
@@ -79,6 +82,7 @@ export const SINK_WHERE: Record<SinkKind, string> = {
   "etc-text": "a file in the Nix store",
   "config-text": "a config file in the Nix store",
   writer: "a store file",
+  build: "a build script whose output is in the Nix store",
   activation: "the activation script in the Nix store",
   "unit-script": "a unit script in the Nix store",
   "unit-exec": "a unit command line",

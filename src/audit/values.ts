@@ -95,8 +95,8 @@ export function isPasswordName(name: string): boolean {
 
 /**
  * How sure a literal under a secret-sounding name is a secret: "high", "low"
- * (it reads like a name, a key id or a word under a token/key name), or null
- * (it is not one). `name` is the option or variable; `names` the attribute
+ * (it reads like the name of a secret), or null (it is not one: a setting, a
+ * placeholder, a name-to-name map, prose or a short word under a token name). `name` is the option or variable; `names` the attribute
  * names of the file, for name-to-name maps (`rbwEntries."a" = "b"` where `b`
  * is an attribute name too).
  */
@@ -114,5 +114,7 @@ export function valueConfidence(value: string, name: string, names?: ReadonlySet
   if (looksGenerated(v)) return "high";
   if (v.length >= 12 && !/\s/.test(v) && /[0-9]/.test(v) && /[a-z]/i.test(v)) return "high";
   if (v.length >= 20 && /^[A-Za-z0-9+/=_-]+$/.test(v)) return "high";
-  return "low";
+  if (/[\s;|&$(){}<>`"']/.test(v)) return null; // prose or code, not a token
+  if (/^[A-Za-z]+$/.test(v) && v.length < 8) return null; // a word (`secret: could …`)
+  return "high"; // a made-up join token is a token (`k3s.token = "cluster-join-blind"`)
 }

@@ -26,8 +26,8 @@ export function words(name: string): string[] {
 // Names that read as a flag or a setting about a secret, not the secret.
 const FLAG_PREFIX = new Set(["enable", "use", "allow", "no", "has", "is", "show", "hide", "ask", "prompt", "reset", "disable", "min", "max", "check", "expire"]);
 // Whole words that are a secret on their own (also as suffix: dbpassword, authtoken).
-const SECRET_WORD = /^(?:[a-z]*?)(password|passwd|passphrase|secret|token|apikey|psk)$/;
-const PASS_WORD = /^(?:(?:admin|db|root|user|smtp|mail|ldap|bind|rpc|redis|sql|mqtt|master|sasl|auth|require)(?:pass|pw|pwd))$/;
+const SECRET_WORD = /^(?:[a-z]*?)(password|passwd|passphrase|secret|token|apikey|psk|bearer)$/;
+const PASS_WORD = /^(?:(?:admin|db|root|user|smtp|mail|ldap|bind|rpc|redis|sql|pg|mqtt|master|sasl|auth|require)(?:pass|pw|pwd))$/;
 // `pass` / `pwd` alone are secret after these words (DB_PASS, smtp_pass), not after others (proxyPass, cwd).
 const PASS_QUALIFIER = new Set(["db", "admin", "root", "user", "smtp", "mail", "ldap", "bind", "rpc", "redis", "sql", "mysql", "pg", "mqtt", "master", "sasl", "auth", "api", "app",
   "login", "account", "wifi", "vnc", "rcon", "web", "ftp", "sftp", "imap", "pop", "key", "store", "keystore", "truststore", "basic", "http", "s3", "b2", "nas", "require"]);
@@ -60,7 +60,7 @@ const secretNameMemo = new Map<string, boolean>();
 
 // Every name secretName accepts contains one of these (case-insensitive): one
 // regex test rejects most names (enable, package, settings) before the split.
-const SECRET_HINT = /pass|pw|secret|token|key|psk|salt|pepper/i;
+const SECRET_HINT = /pass|pw|secret|token|key|psk|salt|pepper|hash|bearer/i;
 
 /** Called only with names that pass SECRET_HINT. */
 function secretName(name: string): boolean {
@@ -71,7 +71,8 @@ function secretName(name: string): boolean {
   if (/^no(?:pass(?:wd|word)?|pw)$/.test(last)) return false; // sudoers NOPASSWD, mysql nopassword: a setting
   const prev = w.length > 1 ? w[w.length - 2]! : "";
   if (SECRET_WORD.test(last) || PASS_WORD.test(last)) return true;
-  if ((last === "pass" || last === "pwd") && (w.length === 1 || PASS_QUALIFIER.has(prev))) return true;
+  if ((last === "pass" || last === "pwd" || last === "pw") && (w.length === 1 || PASS_QUALIFIER.has(prev))) return true;
+  if (last === "hash" && (prev === "api" || prev === "app")) return true; // Telegram's api_hash: the app secret
   if (KEY_NAMES.has(last)) return true;
   if (last === "key") return KEY_QUALIFIER.has(prev) || w.includes("secret") || w.includes("private");
   // secretKeyBase (rails), SECRET_KEY_BASE
@@ -89,6 +90,42 @@ export function isSecretPathText(p: string): boolean {
   const lower = p.toLowerCase();
   if (/\.(?:nix|pub|crt|cert|md|age|gpg|asc|pgp|sh|bash|py|rb|pl|js|ts|lua)$/.test(lower)) return false; // public material, encrypted files, code
   if (/authorized|known_hosts|public|pubkey/.test(lower)) return false;
-  if (/(?:^|[/._-])(?:secrets?|passw(?:or)?ds?|passwd|credentials?|creds|tokens?|psk|htpasswd|private|keys?)(?:$|[/._-])/.test(lower)) return true;
-  return /(?:password|passwd|secret|token|apikey|api-key|privkey|private-key|id_rsa|id_ed25519|id_ecdsa|\.key|\.env|\.pem|\.p12|\.pfx|keyfile|\.txt)$/.test(lower) && /(?:pass|secret|token|key|env|cred|priv|id_)/.test(lower);
+  if (/(?:^|[/._-])(?:secrets?|passw(?:or)?ds?|passwd|passphrases?|credentials?|creds|tokens?|psk|htpasswd|private|keys?|vault)(?:$|[/._-])/.test(lower)) return true;
+  if (/\.(?:pwd|pass|passwd|password|secret|token|psk|key)$|[-_](?:ssh|sshkey|ssh_key|privkey)$/.test(lower)) return true;
+  return /(?:password|passwd|passphrase|secret|token|apikey|api-key|privkey|private-key|id_rsa|id_ed25519|id_ecdsa|\.key|\.env|\.pem|\.p12|\.pfx|keyfile|\.txt)$/.test(lower) && /(?:pass|secret|token|key|env|cred|priv|id_)/.test(lower);
+}
+
+// Options that take the path of a secret file: `passwordFile`, `environmentFile`, `keyFile`, `sslCertificateKey`, `LoadCredential`.
+const STEM = new Set(["password", "passwd", "pass", "passphrase", "secret", "secrets", "token", "credential", "credentials", "creds", "key", "keys", "psk",
+  "env", "environment", "auth", "htpasswd", "identity", "private", "cookie", "salt", "seed", "otp", "hmac", "jwt", "oauth", "api", "apikey", "dotenv", "netrc", "pw"]);
+const PUBLIC = new Set(["public", "pub", "authorized", "known", "trusted", "ca", "config", "conf"]);
+
+const memo = new Map<string, boolean>();
+
+// Every name secretFileOption accepts ends with one of these (case-insensitive):
+// most names are rejected by this one test, without the memo's lookup and insertion.
+const HINT = /(?:files?|paths?|key|keytab|Credential|Encrypted)$/i;
+
+/** `passwordFile`, `environmentFile`, `keyFile`, `sslCertificateKey`, `EnvironmentFile`, `LoadCredential`. */
+export function isSecretFileOption(name: string): boolean {
+  if (!HINT.test(name)) return false;
+  let r = memo.get(name);
+  if (r === undefined) {
+    r = secretFileOption(name);
+    if (memo.size < 20000) memo.set(memoKey(name), r);
+  }
+  return r;
+}
+
+function secretFileOption(name: string): boolean {
+  if (name === "LoadCredential" || name === "LoadCredentialEncrypted" || /^keytab(?:File)?$/i.test(name)) return true;
+  // the last word must be file(s), path(s) or key: one test before the split
+  if (!/(?:files?|paths?|key)$/i.test(name)) return false;
+  const w = words(name);
+  const last = w[w.length - 1];
+  if (w.some((x) => PUBLIC.has(x))) return false;
+  // a stem word, or one ending in a stem (`adminpassFile`, `rootpwFile`)
+  if (last === "file" || last === "files" || last === "path" || last === "paths") return w.slice(0, -1).some((x) => STEM.has(x) || /(?:pass|passwd|password|secret|token|psk|cred|pw)$/.test(x));
+  if (last === "key") return w.length > 1 && ["certificate", "tls", "ssl", "private", "secret", "host", "signing"].includes(w[w.length - 2]!);
+  return false;
 }

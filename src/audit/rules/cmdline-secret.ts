@@ -13,7 +13,7 @@ export const cmdlineSecret: Rule = {
   catalogue: [11],
   matcher: {
     on: "sink",
-    sinks: ["unit-exec", "flags", "unit-script", "writer", "activation", "etc-text", "config-text"],
+    sinks: ["unit-exec", "flags", "unit-script", "writer", "build", "activation", "etc-text", "config-text"],
     detectors: ["cmdline"],
   },
   examples: {

@@ -18,7 +18,8 @@ export const dotenvFile: Rule = {
   catalogue: [16],
   matcher: {
     on: "file",
-    applies: (path, inSecretsDir) => !inSecretsDir && DOTENV.test(path) && !TEMPLATE.test(path),
+    // in a secrets directory too: secrets-dir-plaintext names the file, this names each secret line in it
+    applies: (path) => DOTENV.test(path) && !TEMPLATE.test(path),
     check: (f) => {
       if (f.text === null || hasSopsMetadata(f.text)) return [];
       const hits: FileHit[] = [];

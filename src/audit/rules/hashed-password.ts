@@ -14,6 +14,8 @@ export const hashedPassword: Rule = {
   matcher: {
     on: "text",
     keywords: ["$y$", "$gy$", "$7$", "$6$", "$5$", "$2a$", "$2b$", "$2y$", "$1$", "$apr1$", "$md5$"],
+    // crypt(3) hashes. Not the PHC argon2/pbkdf2 forms that vaultwarden's ADMIN_TOKEN or authelia's
+    // client_secret take: those are the documented way to configure them (test/audit/corpus).
     pattern: /(?<![A-Za-z0-9$])\$(?:y|gy|7|6|5|2[abxy]?|1|apr1|md5|sha1)\$(?:[./A-Za-z0-9=,]+\$){1,3}[./A-Za-z0-9]{20,}/g,
   },
   examples: {

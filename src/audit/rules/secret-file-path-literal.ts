@@ -1,39 +1,6 @@
 // Catalogue row 4: a path literal given to a *File option that should hold a runtime path.
 import type { Rule } from "../rule.js";
-import { memoKey, words } from "../words.js";
-
-const STEM = new Set(["password", "passwd", "pass", "passphrase", "secret", "secrets", "token", "credential", "credentials", "creds", "key", "keys", "psk",
-  "env", "environment", "auth", "htpasswd", "identity", "private", "cookie", "salt", "seed", "otp", "hmac", "jwt", "oauth", "api", "apikey", "dotenv", "netrc", "pw"]);
-const PUBLIC = new Set(["public", "pub", "authorized", "known", "trusted", "ca", "config", "conf"]);
-
-const memo = new Map<string, boolean>();
-
-// Every name secretFileOption accepts ends with one of these (case-insensitive):
-// most names are rejected by this one test, without the memo's lookup and insertion.
-const HINT = /(?:files?|paths?|key|keytab|Credential|Encrypted)$/i;
-
-/** `passwordFile`, `environmentFile`, `keyFile`, `sslCertificateKey`, `EnvironmentFile`, `LoadCredential`. */
-export function isSecretFileOption(name: string): boolean {
-  if (!HINT.test(name)) return false;
-  let r = memo.get(name);
-  if (r === undefined) {
-    r = secretFileOption(name);
-    if (memo.size < 20000) memo.set(memoKey(name), r);
-  }
-  return r;
-}
-
-function secretFileOption(name: string): boolean {
-  if (name === "LoadCredential" || name === "LoadCredentialEncrypted" || /^keytab(?:File)?$/i.test(name)) return true;
-  // the last word must be file(s), path(s) or key: one test before the split
-  if (!/(?:files?|paths?|key)$/i.test(name)) return false;
-  const w = words(name);
-  const last = w[w.length - 1];
-  if (w.some((x) => PUBLIC.has(x))) return false;
-  if (last === "file" || last === "files" || last === "path" || last === "paths") return w.slice(0, -1).some((x) => STEM.has(x));
-  if (last === "key") return w.length > 1 && ["certificate", "tls", "ssl", "private", "secret", "host", "signing"].includes(w[w.length - 2]!);
-  return false;
-}
+import { isSecretFileOption } from "../words.js";
 
 export const secretFilePathLiteral: Rule = {
   id: "secret-file-path-literal",

@@ -10,7 +10,7 @@ export const storeWriterSecret: Rule = {
     "interpolation), or a writer whose name says it is a secret. Everything a writer produces is a world-readable store path.",
   hint: "keep the value out of the writer: nixsec add {secret} --host HOST --stdin, nixsec wire {secret} --credential UNIT, and read $CREDENTIALS_DIRECTORY/NAME in the script at run time",
   catalogue: [7],
-  matcher: { on: "sink", sinks: ["writer"], detectors: ["assignment", "stdin", "whole"] },
+  matcher: { on: "sink", sinks: ["writer", "build"], detectors: ["assignment", "stdin", "whole"] },
   examples: {
     leaks: [
       `{ pkgs, ... }: let pw = "Sapphire-Cloud-7"; in { x = pkgs.writeText "app.ini" "db_password = \${pw}"; }`,

@@ -12,13 +12,13 @@
 import { looksGenerated, notASecret, valueConfidence } from "../values.js";
 import { isSecretName } from "../words.js";
 import { type Group, type Pipeline, type Simple, type Stage, type Word, parseShell } from "./parse.js";
-import { type Program, type ValueShape, programNamed } from "./programs.js";
+import { KEYGENS, type Program, type ValueShape, programNamed } from "./programs.js";
 
 export interface ShellHit {
   /** Offsets into the text given to shellSecrets. */
   start: number;
   end: number;
-  kind: "stdin" | "cmdline" | "assignment";
+  kind: "stdin" | "cmdline" | "assignment" | "keygen";
   /** What says it is a secret (a flag, a program, a variable name): safe to show. */
   label: string;
   /** Read at run time, exposed on a command line: low severity. */
@@ -146,6 +146,8 @@ function heredocs(st: Simple | Group): Piece[] {
 }
 
 interface Resolved {
+  /** The command word (for a key generator: what the finding points at). */
+  cmd: Word | null;
   name: string;
   args: Word[];
   /** `sudo -S` read the pipe before the command did. */
@@ -173,8 +175,8 @@ function resolve(st: Simple): Resolved | null {
     }
     words = words.slice(i);
   }
-  if (words.length === 0) return assigns.length ? { name: "", args: [], sudoReadsStdin, assigns } : null;
-  return { name: basename(words[0]!.value), args: words.slice(1), sudoReadsStdin, assigns };
+  if (words.length === 0) return assigns.length ? { cmd: null, name: "", args: [], sudoReadsStdin, assigns } : null;
+  return { cmd: words[0]!, name: basename(words[0]!.value), args: words.slice(1), sudoReadsStdin, assigns };
 }
 
 function command(st: Simple, fed: Piece[], span: Span, out: ShellHit[], depth: number): void {
@@ -201,6 +203,10 @@ function command(st: Simple, fed: Piece[], span: Span, out: ShellHit[], depth: n
     return;
   }
 
+  // a private key generated here (only build-time sinks ask for these)
+  const gen = KEYGENS.find((k) => k.names.includes(r.name));
+  if (gen && r.cmd && gen.generates(argv)) out.push({ start: r.cmd.start, end: r.cmd.end, kind: "keygen", label: `${r.name} generates a private key` });
+
   const prog = programNamed(r.name);
   // piped in
   if (data.length > 0) {
@@ -220,7 +226,7 @@ function command(st: Simple, fed: Piece[], span: Span, out: ShellHit[], depth: n
       else if (v !== spec.flag) flagValue(w, spec.flag.length, spec.flag, spec.value ?? "whole", prog, span, out);
       continue;
     }
-    const m = /^(--?)([A-Za-z][A-Za-z0-9_-]*)(=)?/.exec(v);
+    const m = /^(--?)([A-Za-z][A-Za-z0-9_.-]*)(=)?/.exec(v);
     if (!m || (m[1] === "-" && m[2]!.length < 5)) continue;
     // `--b2-key K001…`: a name that holds a secret only sometimes counts with a generated value
     const strength = isSecretName(m[2]!) ? "name" : GENERIC_LAST.test(m[2]!) ? "generated" : null;
@@ -228,6 +234,22 @@ function command(st: Simple, fed: Piece[], span: Span, out: ShellHit[], depth: n
     const value = m[3] ? w : r.args[i + 1] && !r.args[i + 1]!.value.startsWith("-") ? r.args[i + 1]! : null;
     if (!value || (strength === "generated" && !looksGenerated(value.value.slice(m[3] ? m[0].length : 0)))) continue;
     flagValue(value, m[3] ? m[0].length : 0, m[1] + m[2]!, "whole", prog, span, out);
+  }
+  // `wg set wg0 private-key <(echo KEY)`: a literal handed to a program as a file
+  for (let i = 0; i < r.args.length; i++) {
+    const w = r.args[i]!;
+    if (!w.proc) continue;
+    const before = i > 0 ? r.args[i - 1]!.value : "";
+    if (!/key|pass|secret|token|cred|psk|auth/i.test(before) && !prog) continue;
+    const data = w.proc.flatMap((p) => (p.stages.length ? outputOf(p.stages[p.stages.length - 1]!) : []));
+    stdinHits(data, prog ?? GENERIC_FILE, "line", span, out, undefined, `${before || r.name} reads it from a process substitution`);
+  }
+  // `ServerPassword VALUE`, `password VALUE`: a secret-named word and its value (not in echo/printf text)
+  if (!QUIET.has(r.name)) for (let i = 0; i + 1 < r.args.length; i++) {
+    const w = r.args[i]!;
+    if (!w.literal || w.value.startsWith("-") || !SECRET_ARG.test(w.value)) continue;
+    const next = r.args[i + 1]!;
+    if (next.literal && next.value.length >= 6 && !next.value.startsWith("-")) flagValue(next, 0, w.value, "whole", prog, span, out);
   }
   const pos = prog?.positional?.(argv);
   if (prog && pos !== null && pos !== undefined && r.args[pos]) flagValue(r.args[pos]!, 0, `${r.name} argument`, "whole", prog, span, out);
@@ -244,6 +266,10 @@ function assignment(w: Word, span: Span, out: ShellHit[]): void {
   out.push({ ...span(p, 0, p.value.length), kind: "assignment", label: name, ...(c === "low" ? { low: true } : {}) });
 }
 
+// Commands whose arguments are text, not settings (and netrc's `machine … password …`, the config rules' business).
+const QUIET = new Set(["machine", "default", "echo", "printf", "logger", "notify-send", "wall", "write", "systemd-cat", "gettext", "grep", "sed", "awk", "jq", "test", "["]);
+const SECRET_ARG = /^(?:[A-Z][A-Za-z]*(?:Password|Passwd|Passphrase|Secret|Token)|password|passwd|passphrase)$/;
+const GENERIC_FILE: Program = { names: ["a program"], what: "secret", secret: "secret", examples: { leaks: [], safe: [] } };
 const GENERIC_LAST = /(?:^|[-_])(?:key|auth|credentials?)$/i;
 const RUNTIME_READ = /^\$\((?:cat|<|systemd-creds|head|tr|jq|yq|pass |rbw |op |sops |age |gpg |clan |bw |vault |kubectl )/;
 
@@ -285,9 +311,9 @@ function cutValue(v: string, shape: ValueShape): [number, number] | null {
 
 const SQL_PASSWORD = /\b(?:PASSWORD|IDENTIFIED\s+BY)\s+'([^'\n]+)'/gi;
 
-function stdinHits(data: readonly Piece[], prog: Program, shape: "line" | "after-colon" | "sql", span: Span, out: ShellHit[], user?: string): void {
+function stdinHits(data: readonly Piece[], prog: Program, shape: "line" | "after-colon" | "sql", span: Span, out: ShellHit[], user?: string, how?: string): void {
   const seen = new Set<string>();
-  const label = `${prog.names[0]} reads it from standard input`;
+  const label = how ?? `${prog.names[0]} reads it from standard input`;
   for (const d of data) {
     if (shape === "sql") {
       SQL_PASSWORD.lastIndex = 0;

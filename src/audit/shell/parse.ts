@@ -18,6 +18,8 @@ export interface Word {
   literal: boolean;
   /** Holds a command substitution (`$(…)` or backticks): read at run time. */
   subst: boolean;
+  /** A process substitution `<(…)`: the program reads the output of these commands as a file. */
+  proc?: Pipeline[];
 }
 
 export interface Redirect {
@@ -148,6 +150,15 @@ class Reader {
       const ch = t[this.i];
       if (ch === undefined || ch === "\n" || ch === ";" || ch === "|" || ch === "&" && t[this.i + 1] !== ">" || ch === ")" || (close !== null && ch === close && cmd.words.length === 0)) break;
       if (ch === "#" ) { while (this.i < t.length && t[this.i] !== "\n") this.i++; break; }
+      if ((ch === "<" || ch === ">") && t[this.i + 1] === "(" && this.depth <= 50) {
+        const start = this.i;
+        this.i += 2;
+        this.depth++;
+        const proc = this.list(")");
+        this.depth--;
+        cmd.words.push({ start, end: this.i, value: "", offs: [], literal: false, subst: true, proc });
+        continue;
+      }
       if (this.redirect(cmd.redirects)) continue;
       if (ch === "(") { // `f() {`, `$(` is inside words; a bare `(` here is odd: stop
         if (t[this.i + 1] === ")") { this.i += 2; continue; }
