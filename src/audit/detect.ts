@@ -5,6 +5,7 @@
 import { NixParseError, parse } from "../nix/index.js";
 import type { Hit, HintVars } from "./hit.js";
 import { fingerprintHash } from "./hash.js";
+import { fillHint } from "./hints.js";
 import { Locator } from "./locate.js";
 import { scanNix } from "./nix-scan.js";
 import type { RuleIndex } from "./rule-index.js";
@@ -28,6 +29,8 @@ export interface DetectEnv {
   repo: RepoFacts;
   maxFileBytes: number;
   inlineAllow: boolean;
+  /** Whether a leaked text was ever committed in this file (for the rotation advice); absent: not known. */
+  committed?: (path: string, secrets: readonly string[]) => boolean | null;
 }
 
 export interface FileResult {
@@ -75,13 +78,6 @@ export function isPublicFact(path: string): boolean {
   return /(?:^|\/)vars\/(?:per-machine|shared)\/.+\/value$|(?:^|\/)machines\/[^/]+\/facts\/[^/]+$/.test(path);
 }
 
-export function fillHint(hint: string, vars: HintVars): string {
-  return hint.replace(/\{(option|fileOption|secret|user|unit)\}/g, (_, k: keyof HintVars) => {
-    const v = vars[k];
-    if (v) return v;
-    return { option: "OPTION", fileOption: "OPTIONFile", secret: "NAME", user: "USER", unit: "UNIT" }[k];
-  });
-}
 
 /** Keeps the best-ranked hit for each overlapping source range. */
 function dedupe(hits: Hit[], rank: ReadonlyMap<Rule, number>): Hit[] {
@@ -180,13 +176,14 @@ function build(path: string, text: string, raw: Hit[], env: DetectEnv, notes: No
       if (v.line !== p.line) message += ` (used at line ${v.line})`;
     }
     if (h.test) message += isPublicFact(path) ? " (a public value of clan)" : " (test fixture or example)";
+    const vars = env.committed && h.secrets.length > 0 ? { ...h.vars, committed: env.committed(path, h.secrets) } : h.vars;
     const anchor = h.anchor || snippet.replace(/\s+/g, " ");
     const key = `${h.rule.id}\0${anchor}`;
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
     findings.push({
       ruleId: h.rule.id, severity, file: path, line: p.line, column: p.column, endLine: e.line, endColumn: e.column,
-      message, hint: fillHint(h.hint ?? h.rule.hint, h.vars), snippet,
+      message, hint: fillHint(h.hint ?? h.rule.hint, vars), snippet,
       fingerprint: `${h.rule.id}:${path}:${fingerprintHash(anchor)}${n > 0 ? `:${n}` : ""}`,
     });
   }

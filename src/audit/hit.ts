@@ -10,6 +10,10 @@ export interface HintVars {
   secret?: string;
   user?: string;
   unit?: string;
+  /** The rest of a `nixsec wire SECRET` command for this option (hints.ts wireFor). */
+  wire?: string;
+  /** Whether the leaked value was ever committed (null: not known); fills {rotate}. */
+  committed?: boolean | null;
 }
 
 export interface Hit {

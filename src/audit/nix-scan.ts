@@ -14,6 +14,7 @@ import { literalOffset, sourceSpan } from "./locate.js";
 import type { CallArg, DetectorKind, Rule, SinkKind } from "./rule.js";
 import { type RuleIndex, type SegMatcher, candidatesFor, matchesSuffix, verdictOf } from "./rule-index.js";
 import { SINK_WHERE, type Sink, hintVars, optionPath, quotePath, sinkAt } from "./sinks.js";
+import { INITRD_HINT, wireInside } from "./hints.js";
 import { secretRef } from "./secret-ref.js";
 import { scanText } from "./text-rules.js";
 import type { Severity } from "./types.js";
@@ -179,6 +180,7 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
           if (!v) continue;
           const hit: Hit = { rule: o.rule, start: pl.start, end: pl.end, secrets: [], where: `${where} = ${text}`, anchor: `${where}=${text}`, vars: hintVars(p), test: ctx.test, via: at };
           if (v.severity) hit.severity = v.severity;
+          if (p[0] === "boot" && p[1] === "initrd" && o.rule.id === "secret-file-path-literal") hit.hint = INITRD_HINT;
           hits.push(hit);
         }
         continue;
@@ -222,7 +224,8 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
       if (!ref) continue;
       if (keyword && !SECRET_BEFORE.test(f.text.slice(Math.max(0, piece.at - 40), piece.at))) continue;
       const hashed = /hash/i.test(ref) || /hash/i.test(anchor);
-      emitFolded(rule, f, piece.at, piece.at + piece.text.length, `${ref} in ${where}`, `${anchor}#${ref}`, vars, ctx, at, false, hashed ? "medium" : undefined);
+      const v = keyword ? { ...vars, wire: wireInside(vars.unit) } : vars;
+      emitFolded(rule, f, piece.at, piece.at + piece.text.length, `${ref} in ${where}`, `${anchor}#${ref}`, v, ctx, at, false, hashed ? "medium" : undefined);
     }
   };
 

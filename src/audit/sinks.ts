@@ -2,6 +2,7 @@
 // command line), how a path is shown, and the hint placeholders it fills.
 import type { HintVars } from "./hit.js";
 import type { SinkKind } from "./rule.js";
+import { wireFor } from "./hints.js";
 import { memoKey } from "./words.js";
 
 // A derivation's build steps: they run while building, and what they write is a store path.
@@ -65,9 +66,11 @@ export function hintVars(path: readonly string[]): HintVars {
   const last = p[p.length - 1] ?? "value";
   if (vars.user && /password/i.test(last)) {
     vars.fileOption = p.slice(0, -1).concat("hashedPasswordFile").join(".");
+    vars.wire = `--user-password ${vars.user}`;
     vars.secret = `users/${vars.user}/hashedPassword`;
   } else {
     vars.fileOption = /File$/.test(last) ? option : option + "File";
+    vars.wire = wireFor(p, vars.unit);
     const owner = s >= 0 && p[s + 1] ? p[s + 1]! : p.length > 1 ? p[p.length - 2]! : "app";
     vars.secret = `${owner.replace(/[^A-Za-z0-9_-]/g, "-")}/${last.replace(/[^A-Za-z0-9_-]/g, "-")}`;
   }

@@ -1,7 +1,7 @@
 // The managed-store checks: pure, from StoreFacts (store-facts.ts gathers them)
 // to findings, with the store rules in rank order. Like the per-file detector,
 // a finding never carries a value: store facts hold names, paths and modes.
-import { fillHint } from "./detect.js";
+import { fillHint } from "./hints.js";
 import { fingerprintHash } from "./hash.js";
 import type { Rule, StoreFacts } from "./rule.js";
 import type { Finding } from "./types.js";

@@ -14,7 +14,7 @@ export const dotenvFile: Rule = {
   description:
     "A .env file (or NAME.env) with a secret-sounding variable set to a value. It is in git, and in the store when the repository is a flake. " +
     "Templates (.env.example, .env.sample, …) are not checked.",
-  hint: "nixsec add UNIT/env --host HOST --format env --from-file THAT-FILE, nixsec wire UNIT/env --environment-file UNIT, then git rm --cached the file and add it to .gitignore",
+  hint: "nixsec add UNIT/env --host HOST --format env --from-file THAT-FILE, nixsec wire UNIT/env --environment-file UNIT, then git rm --cached the file and add it to .gitignore; {rotate}",
   catalogue: [16],
   matcher: {
     on: "file",

@@ -13,8 +13,7 @@ export const evalSecretValue: Rule = {
     "An attribute of a set of secrets (`secrets.db`, `creds.token` after `creds = import ./creds.nix`, a name under `with creds;`) or a file's " +
     "contents read at evaluation, given to a secret option or interpolated into a unit, a script, /etc text or a store writer. Encrypting the set in " +
     "git (git-crypt) does not help: the evaluated value is plaintext in the world-readable store. A hash (hashedPassword) is reported at medium.",
-  hint: "nixsec add {secret} --host HOST --stdin (the value), then nixsec wire {secret} --option {fileOption} if the module has that option (or " +
-    "--credential UNIT, or --environment-file UNIT for an env file), and stop reading the value at evaluation",
+  hint: "nixsec add {secret} --host HOST --stdin (the value), then nixsec wire {secret} {wire}; stop reading the value at evaluation; {rotate}",
   catalogue: [5],
   matcher: {
     on: "sink",

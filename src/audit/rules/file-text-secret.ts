@@ -8,7 +8,7 @@ export const fileTextSecret: Rule = {
   description:
     "environment.etc.<name>.text, home.file / xdg.configFile .text or an extraConfig-style option with a password assignment in it, or with a name that " +
     "says it is a secret (\"app/password\"). /etc entries and home-manager files are symlinks into the world-readable store.",
-  hint: "nixsec add {secret} --host HOST --stdin, then nixsec wire {secret} --option … (point environment.etc.NAME.source at the runtime path), or render the file at run time",
+  hint: "nixsec add {secret} --host HOST --stdin, then nixsec wire {secret} --option OPTION (the option that reads the file; for environment.etc, point .source at the runtime path), or render the file at run time; {rotate}",
   catalogue: [6, 19],
   matcher: { on: "sink", sinks: ["etc-text", "config-text"], detectors: ["assignment", "stdin", "whole"] },
   examples: {

@@ -9,7 +9,7 @@ export const hashedPassword: Rule = {
   description:
     "A crypt(3) password hash (yescrypt $y$, SHA-512 $6$, bcrypt $2b$, …) in the configuration. Hashes are crackable offline, and this one is in git and in the store " +
     "(nixpkgs#165858; the NixOS wiki's User management page says not to publish them).",
-  hint: "change the password, then nixsec add users/{user}/hashedPassword --host HOST --generate password-hash --from users/{user}/password and nixsec wire users/{user}/hashedPassword --user-password {user}",
+  hint: "change the password, then nixsec add users/{user}/hashedPassword --host HOST --generate password-hash --from users/{user}/password and nixsec wire users/{user}/hashedPassword --user-password {user}; {rotate}",
   catalogue: [2],
   matcher: {
     on: "text",

@@ -9,7 +9,7 @@ export const privateKey: Rule = {
   description:
     "An OpenSSH, PEM or PGP private key block. In a Nix string it is copied into the world-readable store wherever the string is used; " +
     "in a tracked file it is in git, and in the store too when the repository is a flake.",
-  hint: "generate a new key (this one is published) with nixsec add {secret} --host HOST --generate ssh-ed25519 (or --from-file), then nixsec wire {secret} --option {fileOption}; remove the key from the repository",
+  hint: "move it into the store of secrets: nixsec add {secret} --host HOST --from-file THE-KEY-FILE (or --generate ssh-ed25519 for a new key), then nixsec wire {secret} {wire}; remove the key from the repository; {rotate}",
   catalogue: [14, 16],
   matcher: {
     on: "text",

@@ -9,7 +9,7 @@ export const secretFilePathLiteral: Rule = {
   description:
     "A path literal (./secret or \"${./secret}\") given to an option that wants the path of a secret at run time (passwordFile, environmentFile, keyFile, " +
     "sslCertificateKey, LoadCredential). Interpolating a path copies the file into the world-readable store; with flakes it is there already.",
-  hint: "nixsec add {secret} --host HOST --from-file THAT-FILE, then nixsec wire {secret} --option {option}; delete the plaintext file from the repository and rotate the value",
+  hint: "nixsec add {secret} --host HOST --from-file THAT-FILE, then nixsec wire {secret} {wire}; delete the plaintext file from the repository; {rotate}",
   catalogue: [4],
   matcher: {
     on: "option",
@@ -35,6 +35,11 @@ export const secretFilePathLiteral: Rule = {
       `{ services.nginx.virtualHosts."a.example".sslCertificateKey = ./certs/a.key; }`,
       `{ systemd.services.app.serviceConfig.LoadCredential = [ "db:\${./db-password}" ]; }`,
       `{ services.restic.backups.b2.environmentFile = "\${./restic.env}"; }`,
+      // an initrd key file gets initrd advice (boot.initrd.secrets), not a runtime path
+      `{ boot.initrd.luks.devices.root.keyFile = ./keys/root.key; }`,
+      // options by shape: any module's *File option, and the flake's own source
+      `{ services.mything.credentialsFile = ./creds/mything.json; }`,
+      `{ inputs, ... }: { services.k3s.tokenFile = "\${inputs.self}/secrets/k3s_token.key"; }`,
     ],
     safe: [
       `{ config, ... }: { services.foo.passwordFile = config.age.secrets.foo.path; services.bar.passwordFile = "/run/secrets/bar"; }`,

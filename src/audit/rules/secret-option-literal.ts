@@ -12,8 +12,7 @@ export const secretOptionLiteral: Rule = {
     "set to a literal that looks like a secret. Modules render these into config files or units in the store (nixpkgs#24288), and the value is in git. " +
     "Under a token, key or secret name, a value that reads like the name of a secret (`restic-db-token`) is reported at low severity; settings " +
     "(durations, sizes, booleans), placeholders, public keys, key ids and name-to-name maps are not reported.",
-  hint: "nixsec add {secret} --host HOST --stdin, then nixsec wire {secret} --option {fileOption} if the module has that option; if it has no *File " +
-    "option, deliver it with nixsec wire {secret} --environment-file UNIT or --credential UNIT instead",
+  hint: "nixsec add {secret} --host HOST --stdin, then nixsec wire {secret} {wire}; {rotate}",
   catalogue: [3],
   matcher: {
     on: "option",

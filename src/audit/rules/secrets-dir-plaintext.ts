@@ -15,7 +15,7 @@ export const secretsDirPlaintext: Rule = {
   description:
     "A file under secrets/ (or a configured secrets directory) that is neither age, sops nor PGP ciphertext, nor only public keys. It is in git, and in the " +
     "store when the repository is a flake (the whole source tree is copied).",
-  hint: "nixsec add NAME --host HOST --from-file THAT-FILE (writes secrets/NAME.age), then git rm the plaintext and rotate the value (it is in git history)",
+  hint: "nixsec add NAME --host HOST --from-file THAT-FILE (writes secrets/NAME.age), then git rm the plaintext; {rotate}",
   catalogue: [16, 17],
   matcher: {
     on: "file",

@@ -10,7 +10,7 @@ export const webhookUrl: Rule = {
   description:
     "A Discord, Microsoft Teams, Google Chat or Mattermost incoming-webhook URL, or a Telegram bot URL: the token is part of the URL, so whoever reads " +
     "the store or git can post as the integration. (Slack webhooks are slack-token.)",
-  hint: "revoke the webhook, then nixsec add {secret} --host HOST --stdin (the whole URL) and nixsec wire {secret} --credential UNIT; read the URL from $CREDENTIALS_DIRECTORY at run time",
+  hint: "revoke the webhook, then nixsec add {secret} --host HOST --stdin (the whole URL) and nixsec wire {secret} --credential UNIT; read the URL from $CREDENTIALS_DIRECTORY at run time; {rotate}",
   catalogue: [14],
   matcher: {
     on: "text",

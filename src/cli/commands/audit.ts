@@ -8,7 +8,7 @@ import {
   AUDIT_CONFIG_FILE, AuditConfigError, BaselineError, DEFAULT_MAX_FILE_BYTES, MIN_DIGITS, MIN_VALUE_BYTES, RULES, SourceError, StagedSource, UnknownRuleError,
   MANIFEST, WorktreeSource, allowFromFlag, applyBaseline, closureFindings, closureNeedles, compareFindings, detectEnv, detectFile, emptyConfig,
   fileAllowed, findRepoRoot, findingAllowed, makeBaseline, parseAuditConfig, parseBaseline, readEntries, renderBaseline, renderJson, renderSarif, renderText,
-  checkManagedStore, detectOversize, headOf, searchClosure, summarize,
+  checkManagedStore, detectOversize, GitHistory, headOf, searchClosure, summarize,
   type AuditConfig, type ClosureSecret, type FileResult, type Finding, type Note, type Severity, type Source, type SourceEntry,
 } from "../../audit/index.js";
 import { SEVERITY_RANK } from "../../audit/types.js";
@@ -133,6 +133,11 @@ async function scanRepository(io: Io, paths: string[], opts: AuditCommandOptions
   } catch (err) {
     if (err instanceof UnknownRuleError) throw new NixsecError(err.message, { hint: "see nixsec audit --list-rules" });
     throw err;
+  }
+  // rotation advice: was a leaked value ever committed? (only inside a git repository)
+  if (entries.some((e) => e.tracked !== undefined) || source instanceof StagedSource) {
+    const history = new GitHistory(scope.root);
+    env.committed = (p, secrets) => history.committed(p, secrets);
   }
   const managed = scope.only.length > 0 ? null : await checkManagedStore({ root: scope.root, source, entries, disabledRules: disabled, configHome: configHome(io) });
   if (managed?.secretsDir && !env.repo.secretsDirs.includes(managed.secretsDir)) env.repo.secretsDirs.push(managed.secretsDir);
