@@ -65,10 +65,15 @@ function suffixMatches(path: readonly string[], patterns: readonly SegMatcher[][
  * (`"${self}/secrets/x"`, `"${inputs.self}/x"`, `"${./.}/x"`), shown as `./x`.
  */
 function storeCopyOf(node: Node, scope: Scope): { text: string; start: number; end: number } | null {
-  const pl = pathLiteralOf(node, scope);
-  if (pl) return { text: pathText(pl), start: pl.start, end: pl.end };
   const e = node.type === "Var" || node.type === "Select" ? resolve(node, scope) : null;
   const n = e?.node ?? node;
+  const pl = pathLiteralOf(node, scope);
+  if (pl) {
+    // `"${dir}/x.age"`: the path and what follows it
+    const tail = n.type === "String" && n.parts[0]?.type === "Interpolation" && n.parts[1]?.type === "Literal" ? /^[^\s'"`;,)]*/.exec(n.parts[1].value)![0]
+      : n.type === "Binary" && n.op === "+" && n.right.type === "String" && n.right.parts[0]?.type === "Literal" ? /^[^\s'"`;,)]*/.exec(n.right.parts[0].value)![0] : "";
+    return { text: pathText(pl) + tail, start: pl.start, end: pl.end };
+  }
   if (n.type !== "String" || n.parts.length < 2 || n.parts[0]!.type !== "Interpolation" || n.parts[1]!.type !== "Literal") return null;
   const head = n.parts[0]!.expr;
   const self = (head.type === "Var" && head.name === "self") || (head.type === "Select" && head.expr.type === "Var" && ((head.expr.name === "inputs" && head.path[0]?.name === "self") || (head.expr.name === "self" && head.path[0]?.name === "outPath")))

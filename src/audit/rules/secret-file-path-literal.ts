@@ -1,6 +1,10 @@
 // Catalogue row 4: a path literal given to a *File option that should hold a runtime path.
 import type { Rule } from "../rule.js";
-import { isSecretFileOption } from "../words.js";
+import { isSecretFileOption, isSecretPathText } from "../words.js";
+
+// `configFile`, `dataPath`, `token_file`: a file option by its name (a bare `file` or `path` is too generic: flake templates, agenix).
+const FILE_SHAPE = /^[A-Za-z0-9].*(?:File|Files|Path|Paths|[_-](?:file|files|path))$/;
+const PUBLIC_NAME = /[Pp]ub(?:lic)?|[Aa]uthorized|[Kk]nown|[Tt]rusted|[Cc]ert(?:ificate)?(?!Key)|^ca|CA/;
 
 export const secretFilePathLiteral: Rule = {
   id: "secret-file-path-literal",
@@ -13,17 +17,19 @@ export const secretFilePathLiteral: Rule = {
   catalogue: [4],
   matcher: {
     on: "option",
-    // Any option whose name passes isSecretFileOption; the decryption inputs of
-    // agenix/sops and colmena's deploy-time keyFile read ciphertext or run on the deployer.
+    // Options by shape, of any module: a name that says secret file (isSecretFileOption), or any
+    // *File/*Path option given a file whose own name says secret (`configFile = ./secrets/app.yaml`).
+    // The decryption inputs of agenix/sops and colmena's deploy-time keyFile read ciphertext or run on the deployer.
     paths: ["*"],
     value: "path",
-    preName: isSecretFileOption,
+    preName: (last) => isSecretFileOption(last) || FILE_SHAPE.test(last),
     accept: (v) => {
       const p = v.path;
       const last = p[p.length - 1]!;
-      if (!isSecretFileOption(last)) return false;
+      if (!isSecretFileOption(last) && !(FILE_SHAPE.test(last) && !PUBLIC_NAME.test(last) && !p.includes("sops") && isSecretPathText(v.text))) return false;
       if (/\.(?:age|gpg|asc|pgp|pub|crt)$|\.sops\.|\.enc\./.test(v.text)) return false;
       if (p.includes("deployment") && p.includes("keys")) return false; // colmena/nixops read it on the deployer
+      if (p.some((x) => x === "age" || x === "agenix" || x === "vaultix" || x === "secrix") && (last === "file" || last === "rekeyFile")) return false; // ciphertext
       if (/sops/i.test(last) || (p.includes("sops") && last === "defaultSopsFile")) return false; // sopsFile, keysSopsFile: ciphertext
       return true;
     },
@@ -39,12 +45,14 @@ export const secretFilePathLiteral: Rule = {
       `{ boot.initrd.luks.devices.root.keyFile = ./keys/root.key; }`,
       // options by shape: any module's *File option, and the flake's own source
       `{ services.mything.credentialsFile = ./creds/mything.json; }`,
+      `{ services.myapp.configFile = ./secrets/myapp.yaml; }`,
       `{ inputs, ... }: { services.k3s.tokenFile = "\${inputs.self}/secrets/k3s_token.key"; }`,
     ],
     safe: [
       `{ config, ... }: { services.foo.passwordFile = config.age.secrets.foo.path; services.bar.passwordFile = "/run/secrets/bar"; }`,
       `{ age.secrets.foo.file = ./secrets/foo.age; sops.secrets.bar.sopsFile = ./secrets/bar.yaml; sops.defaultSopsFile = ./secrets.yaml; }`,
       `{ deployment.keys.wg.keyFile = ./keys/wg; services.nginx.configFile = ./nginx.conf; services.foo.publicKeyFile = ./foo.pub; }`,
+      `{ services.x.sslCertificate = ./certs/x.crt; services.y.caFile = ./keys/ca.pem; services.z.dataPath = ./data/z; }`,
       `{ services.foo.passwordFile = toString ./not-copied; }`,
     ],
   },
