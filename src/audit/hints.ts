@@ -28,9 +28,12 @@ const KNOWN_TWINS: readonly [string, string][] = [
 // Freeform sets: their keys are rendered as written, so no key has a *File twin.
 const FREEFORM = new Set(["settings", "config", "extraConfig", "configuration", "environment", "extraEnv", "environmentVariables", "extraSettings", "extraOptions", "globalConfig"]);
 
-function matches(p: readonly string[], pattern: string): string[] | null {
-  const segs = pattern.split(".");
+const TWINS = KNOWN_TWINS.map(([pattern, twin]) => ({ segs: pattern.split("."), twin }));
+
+function matches(p: readonly string[], segs: readonly string[]): string[] | null {
   if (segs.length > p.length) return null;
+  const lastSeg = segs[segs.length - 1];
+  if (lastSeg !== "*" && lastSeg !== p[p.length - 1]) return null; // the cheap test first
   const off = p.length - segs.length;
   const stars: string[] = [];
   for (let i = 0; i < segs.length; i++) {
@@ -46,8 +49,8 @@ function matches(p: readonly string[], pattern: string): string[] | null {
  */
 export function wireFor(p: readonly string[], unit: string | undefined): string {
   const u = unit ?? "UNIT";
-  for (const [pattern, twin] of KNOWN_TWINS) {
-    const stars = matches(p, pattern);
+  for (const { segs, twin } of TWINS) {
+    const stars = matches(p, segs);
     if (!stars) continue;
     if (!twin) break;
     let k = 0;

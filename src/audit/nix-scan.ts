@@ -96,6 +96,19 @@ function writerCallOf(node: Node, scope: Scope): { content: Node; scope: Scope; 
   return { content: n.args[n.args.length - 1]!, scope: sc, label };
 }
 
+/** Whether a value could hold a secret read at evaluation: a reference, an import, or a string with one interpolated (a cheap test before folding). */
+function mayReadSecret(node: Node, depth = 0): boolean {
+  if (depth > 4) return false;
+  switch (node.type) {
+    case "Var": case "Select": case "With": return true;
+    case "String": return node.parts.some((x) => x.type === "Interpolation");
+    case "List": return node.items.some((x) => mayReadSecret(x, depth + 1));
+    case "Binary": return node.op === "+" && (mayReadSecret(node.left, depth + 1) || mayReadSecret(node.right, depth + 1));
+    case "Call": return node.args.length > 0 && mayReadSecret(node.args[node.args.length - 1]!, depth + 1) || calleeName(node.fn) === "import";
+    default: return false;
+  }
+}
+
 /** A variable (or a string that is just one) whose name says it holds a secret: `pw`, `"${password}"`. */
 function secretNamedVar(node: Node): boolean {
   if (node.type === "String" && node.parts.length === 1 && node.parts[0]!.type === "Interpolation") return secretNamedVar(node.parts[0]!.expr);
@@ -200,12 +213,14 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
       }
     }
     if (sink) checkSink(sink, p, value, scope, ctx, at);
-    else if (!isLet) {
+    else if (!isLet && mayReadSecret(value)) {
       // a secret value read at evaluation: given whole to a secret option, or after a secret word in a string (`password=${…}`)
       const named = isSecretName(last!) || /(?:^|[a-z_])(?:[Kk]ey|KEY|[Hh]ash)$/.test(last!);
+      // unnamed: only a string whose own text puts a secret word before an interpolation (`password=${…}`)
+      if (!named && (value.type !== "String" || !value.parts.some((x) => x.type === "Literal" && /pass|secret|token|key|psk|auth|:\/\//i.test(x.value)))) return;
       for (const it of items(value, scope)) {
         const f = fold(it.node, it.scope) ?? hole(it.node, it.scope);
-        if (f.pieces.some((x) => x.kind === "hole")) evalSecrets("config-text", f, quotePath(p), quotePath(p), hintVars(p), ctx, at, !named);
+        if (f.pieces.some((x) => x.kind === "hole")) evalSecrets("config-text", f, null, p, ctx, at, !named);
       }
     }
   };
@@ -220,7 +235,7 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
    * is reported where it is used. With `keyword`, only those following a
    * secret word in the text (`password=${secrets.x}` in mount options).
    */
-  const evalSecrets = (kind: SinkKind, f: Folded, where: string, anchor: string, vars: HintVars, ctx: Ctx, at: number, keyword = false): void => {
+  const evalSecrets = (kind: SinkKind, f: Folded, where: string | null, p: readonly string[], ctx: Ctx, at: number, keyword = false, vars0?: HintVars): void => {
     const rule = sinkRule(kind, "eval");
     if (!rule) return;
     for (const piece of f.pieces) {
@@ -228,14 +243,15 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
       const ref = secretRef(piece.node, piece.scope ?? null);
       if (!ref) continue;
       if (keyword && !SECRET_BEFORE.test(f.text.slice(Math.max(0, piece.at - 40), piece.at))) continue;
+      const anchor = quotePath(p);
       const hashed = /hash/i.test(ref) || /hash/i.test(anchor);
+      const vars = vars0 ?? hintVars(p); // computed only for a finding: hint variables are not free
       const v = keyword ? { ...vars, wire: wireInside(vars.unit) } : vars;
-      emitFolded(rule, f, piece.at, piece.at + piece.text.length, `${ref} in ${where}`, `${anchor}#${ref}`, v, ctx, at, false, hashed ? "medium" : undefined);
+      emitFolded(rule, f, piece.at, piece.at + piece.text.length, `${ref} in ${where ?? anchor}`, `${anchor}#${ref}`, v, ctx, at, false, hashed ? "medium" : undefined);
     }
   };
 
   const runDetectors = (sink: Sink, f: Folded, where: string, anchor: string, vars: HintVars, ctx: Ctx, at: number, nameSaysSecret: boolean): void => {
-    evalSecrets(sink.kind, f, where, anchor, vars, ctx, at);
     const kinds = new Set<DetectorKind>();
     for (const s of idx.sinks) if (s.sinks.has(sink.kind)) for (const d of s.detectors) kinds.add(d);
     // A value assembled from several pieces ("postgres://" + user + ":" + pw + "@db") can hold a token no single literal holds.
@@ -278,7 +294,7 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
     const f = concat(parts);
     const where = `${quotePath(p)} (${SINK_WHERE[sink.kind]})`;
     const vars = hintVars(p);
-    evalSecrets(sink.kind, f, where, quotePath(p), vars, ctx, at);
+    evalSecrets(sink.kind, f, where, p, ctx, at, false, vars);
     if (!f.pieces.some((x) => x.kind === "lit")) return;
     if (sink.kind === "environment" && p[p.length - 1] !== "Environment") {
       // `environment.NAME = value`: the value is taken whole, not shell-parsed.
@@ -343,7 +359,9 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
     // writes a variable named like one (`mkScript = pw: writeText "x" pw`); a script is never one value.
     const textWriter = TEXT_WRITERS.has(name);
     const named = isSecretPathText(label) || secretNamedVar(content);
-    runDetectors({ kind, name: label }, f, where, `${name}:${label}`, { secret: label ? `app/${label}` : "NAME" }, ctx, node.start, textWriter && named);
+    const wvars = { secret: label ? `app/${label}` : "NAME" };
+    evalSecrets(kind, f, where, [`${name}:${label}`], ctx, node.start, false, wvars);
+    runDetectors({ kind, name: label }, f, where, `${name}:${label}`, wvars, ctx, node.start, textWriter && named);
   };
 
   const checkPathCopy = (pl: { start: number; end: number }, text: string, where: string, ctx: Ctx): void => {

@@ -128,6 +128,7 @@ class Reader {
     const t = this.t;
     // reserved words that start a compound command or a condition are skipped
     for (;;) {
+      if (!"iedwu!t".includes(t[this.i] ?? "x")) break; // the cheap test first
       const m = /^(?:if|then|else|elif|do|while|until|!|time)(?=[ \t\n;])/.exec(t.slice(this.i, this.i + 6));
       if (!m) break;
       this.i += m[0].length;
@@ -182,6 +183,8 @@ class Reader {
 
   /** Reads a redirection at the cursor, if there is one. */
   private redirect(out: Redirect[]): boolean {
+    const c = this.t.charCodeAt(this.i);
+    if (c !== 60 && c !== 62 && c !== 38 && (c < 48 || c > 57)) return false; // `<`, `>`, `&` or a digit: the cheap test first
     const m = /^(?:\d+)?(<<<|<<-|<<|<&|>&|&>>|&>|>>|>\||<>|<|>)/.exec(this.t.slice(this.i, this.i + 6));
     if (!m) return false;
     if (/^\d/.test(m[0]) && this.i > 0 && !SPACE.has(this.t[this.i - 1]!) && this.t[this.i - 1] !== "\n") return false;
