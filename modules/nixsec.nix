@@ -1,21 +1,73 @@
-# The nixsec NixOS module (agenix backend). The generated data file
-# (`nixsec gen` → <generatedDir>/data.nix) says which secrets this host has
-# and where they are used; everything that acts on it is here, reviewed once.
-# Pure logic lives in ./lib.nix (tested with plain nix-instantiate).
+# The nixsec NixOS module. The generated data file (`nixsec gen` →
+# <generatedDir>/data.nix) says which secrets and templates each host has and
+# where they are used; everything that acts on it is here, reviewed once.
+# Pure logic lives in ./lib.nix (tested with plain nix-instantiate); the
+# decrypting backend in ./backends/.
 #
-# Usage, with agenix's module imported too:
-#   imports = [ agenix.nixosModules.default ./modules/nixsec.nix ];
+# Usage, with the backend's module (agenix's) imported too:
+#   imports = [ agenix.nixosModules.default nixsec.nixosModules.default ];
 #   nixsec = { enable = true; data = import ./nixsec/data.nix; };
+#
+# Any option path. The module system needs the top-level names a module
+# defines before it knows `config`; so this module defines every top-level
+# name that is declared (attrNames options, known from declarations alone)
+# and puts each wire under the right one. A wire into a named instance
+# (services.nginx.virtualHosts."a.example.com", containers.c,
+# users.users.u, systemd.services.u) is defined only where another module
+# defines that instance, so a wire never creates a unit, user or host of its
+# own; a missing one is an assertion (or, for a wire that only applies where
+# the consumer exists, a warning).
+#
+# Backends (./backends/<data.backend>.nix) give:
+#   root            the top-level option their NixOS module declares ("age")
+#   importHint      what to import when `options.<root>` is missing
+#   secretPath n    where secret n is at run time
+#   templatePath n  where template n is rendered
+#   templateUnit    the unit that renders templates, or null when the
+#                   backend's own module renders them
+#   definitions hostData   definitions under `root`
+#   units hostData         systemd.services of the units the backend owns
+# A sops-nix backend plugs in as ./backends/sops-nix.nix with root = "sops",
+# secretPath = n: config.sops.secrets.${n}.path, templatePath = n:
+# config.sops.templates.${n}.path, templateUnit = null, units = _: { }, and
+# definitions = hostData: { secrets = …; templates = mapAttrs (n: t: {
+# content = concatMapStrings (p: p.text or config.sops.placeholder.${p.secret})
+# t.parts; inherit (t) owner mode; … }) hostData.templates; }: the same
+# parts, with sops-nix's placeholders instead of nixsec's renderer. Restarts
+# need nothing more: consumers get restartTriggers from value ids on every
+# backend. Add it to `backends` below.
 { config, lib, options, pkgs, ... }:
 let
   nlib = import ./lib.nix;
   cfg = config.nixsec;
-  secrets = nlib.forHost cfg.data cfg.host;
-  pathOf = name: config.age.secrets.${name}.path;
+  self = toString ./nixsec.nix;
+  data = cfg.data;
+  hostData = nlib.forHost data cfg.host;
 
-  # Top-level names this module may define; keep in sync with OPTION_ROOTS in
-  # src/manifest/wire.ts. The module system needs them fixed in advance.
-  roots = [ "services" "programs" "networking" "security" "systemd" "users" "environment" "virtualisation" "hardware" "boot" "nix" "i18n" "fileSystems" "containers" ];
+  backends = {
+    agenix = import ./backends/agenix.nix { inherit config pkgs nlib; };
+  };
+  backend = backends.${data.backend or "none"} or null;
+  backendName = data.backend or "none";
+
+  pathOf = w: if w ? secret then backend.secretPath w.secret else backend.templatePath w.template;
+
+  # Whether a definition's value is there after its mkIf conditions.
+  present = v:
+    if !(builtins.isAttrs v) || !(v ? _type) then true
+    else if v._type == "if" then v.condition && present v.content
+    else if v._type == "merge" then lib.any present v.contents
+    else if v._type == "override" || v._type == "order" then present v.content
+    else true;
+
+  # Whether a module other than this one defines `<prefix>.<name>`, read from
+  # the option's definitions (never from its value, which includes ours).
+  definedElsewhere = prefix: name:
+    let opt = lib.attrByPath prefix null options; in
+    lib.isOption opt && lib.any (d: d.file != self && builtins.isAttrs d.value && d.value ? ${name} && present d.value.${name}) opt.definitionsWithLocations;
+
+  hasUnit = definedElsewhere [ "systemd" "services" ];
+  hasUser = definedElsewhere [ "users" "users" ];
 
   # The part of `path` that names an option of this configuration (the rest
   # lies inside the option's value: an attrsOf submodule, freeform settings),
@@ -28,25 +80,33 @@ let
       else go node.${lib.elemAt path i} (i + 1);
     in go options 0;
 
-  # Option consumers under one root. Which options are defined must not
-  # depend on config.nixsec.host: it defaults to networking.hostName, and
-  # evaluating that merges every definition under `networking` (and, through
-  # option aliases and mkIf conditions, under other roots). So every host's
-  # targets that this configuration declares are defined, each guarded by
-  # `host == nixsec.host` at the option itself, so that another host's
-  # target inside an attrsOf option (say networking.wireguard.interfaces.wg0)
-  # creates no entry here. Another host's option that is not declared here is
-  # skipped; one of this host's is an assertion below.
-  targets = lib.genAttrs roots (root: map (t: t // { option = optionPrefix ([ root ] ++ t.path); })
-    (nlib.fleetOptionTargets { data = cfg.data; inherit pathOf root; }));
-  optionsUnder = root: lib.mkMerge (map
-    (t: lib.setAttrByPath (lib.tail t.option)
-      (lib.mkIf (t.host == cfg.host) (lib.setAttrByPath (lib.drop (lib.length t.option) ([ root ] ++ t.path)) t.value)))
-    (lib.filter (t: t.option != null) targets.${root}));
-  undeclaredTargets = lib.concatMap (root:
-    map (t: "${root}.${lib.concatStringsSep "." t.path} (secret ${t.name})")
-      (lib.filter (t: t.host == cfg.host && t.option == null) targets.${root}))
-    roots;
+  # For nlib.optionProblems and the definitions below.
+  optionInfo = path:
+    let prefix = optionPrefix path; in
+    if prefix == null then { declared = false; } else
+    let
+      opt = lib.attrByPath prefix null options;
+      rest = lib.drop (lib.length prefix) path;
+      named = rest != [ ] && (opt.type.name or "") == "attrsOf" && (opt.type.nestedTypes.elemType.name or "") == "submodule";
+    in {
+      declared = true;
+      inherit prefix rest named;
+      instance = if named then prefix ++ [ (lib.head rest) ] else path;
+      exists = !named || definedElsewhere prefix (lib.head rest);
+    };
+
+  # Option consumers of every host, each guarded by `host == nixsec.host`
+  # (what is defined under a top-level name must not depend on which host
+  # this is: nixsec.host defaults to networking.hostName).
+  targets = map (t: t // { info = optionInfo t.path; })
+    (nlib.fleetOptionTargets { inherit data; pathFor = _host: pathOf; });
+  here = t: t.host == cfg.host;
+  optionDef = t:
+    let i = t.info; in
+    if i.named then lib.setAttrByPath (lib.tail i.prefix) { ${lib.head i.rest} = lib.mkIf (here t && i.exists) (lib.setAttrByPath (lib.tail i.rest) t.value); }
+    else lib.setAttrByPath (lib.tail i.prefix) (lib.mkIf (here t) (lib.setAttrByPath i.rest t.value));
+  optionDefsUnder = root: map optionDef (lib.filter (t: lib.head t.path == root && t.info.declared) targets);
+  optionReport = nlib.optionProblems { host = cfg.host; targets = lib.filter here targets; };
 
   smbpasswdScriptFor = user: credential:
     "+" + pkgs.writeShellScript "nixsec-smbpasswd-${user}" (nlib.smbpasswdScript {
@@ -54,26 +114,75 @@ let
       inherit user credential;
     });
 
-  units = nlib.unitDefs { inherit secrets pathOf smbpasswdScriptFor; };
-  unitConfig = _: u: {
-    serviceConfig = lib.mkMerge [
-      (lib.mkIf (u.loadCredential != [ ]) { LoadCredential = u.loadCredential; })
-      (lib.mkIf (u.environmentFile != [ ]) { EnvironmentFile = u.environmentFile; })
-      (lib.mkIf (u.environment != [ ]) { Environment = u.environment; })
-      (lib.mkIf (u.execStartPre != [ ]) { ExecStartPre = u.execStartPre; })
-    ];
-    restartTriggers = u.restartTriggers;
+  plan = nlib.hostPlan {
+    host = cfg.host;
+    inherit hostData pathOf hasUnit hasUser smbpasswdScriptFor;
+    templateUnit = backend.templateUnit or null;
   };
+  backendUnits = if backend == null then { } else backend.units hostData;
+
+  unitConfig = name: u: lib.mkMerge [
+    (backendUnits.${name} or { })
+    {
+      serviceConfig = lib.mkMerge [
+        (lib.mkIf (u.loadCredential != [ ]) { LoadCredential = u.loadCredential; })
+        (lib.mkIf (u.environmentFile != [ ]) { EnvironmentFile = u.environmentFile; })
+        (lib.mkIf (u.environment != [ ]) { Environment = u.environment; })
+        (lib.mkIf (u.execStartPre != [ ]) { ExecStartPre = u.execStartPre; })
+      ];
+      restartTriggers = u.restartTriggers;
+      after = u.after;
+      wants = u.wants;
+    }
+  ];
+
+  # Fleet-wide names (see optionDef), each present only where the plan has it.
+  unitDefs = lib.genAttrs (nlib.fleetUnitNames data) (u: lib.mkIf (plan.units ? ${u}) (unitConfig u plan.units.${u}));
+  userDefs = lib.genAttrs (nlib.fleetUserNames data) (u: lib.mkIf (plan.users ? ${u}) plan.users.${u});
+  initrdDefs = lib.genAttrs (nlib.fleetInitrdPaths data) (p: lib.mkIf (plan.initrd ? ${p}) plan.initrd.${p});
+
+  assertionList =
+    map (message: { assertion = false; inherit message; }) (
+      nlib.dataProblems { inherit data; host = cfg.host; }
+      ++ lib.optional (backend == null) "nixsec.data: backend \"${backendName}\" is not one this module supports (${lib.concatStringsSep ", " (lib.attrNames backends)})"
+      ++ lib.optional (backend != null && !(options ? ${backend.root})) "nixsec: the generated data is for ${backendName}, whose NixOS module is not imported; ${backend.importHint}"
+      ++ lib.optional (plan.initrd != { } && !(lib.hasAttrByPath [ "boot" "initrd" "secrets" ] options)) "nixsec: ${cfg.host} has initrd secrets, but boot.initrd.secrets is not an option of this configuration"
+      ++ optionReport.problems
+      ++ plan.problems)
+    ++ [{
+      # agenix decrypts in an activation script that user creation waits
+      # for; with systemd-sysusers or userborn users come first (agenix #345).
+      assertion = !(nlib.hasUserPasswords hostData) || backendName != "agenix" || !((config.systemd.sysusers.enable or false) || (config.services.userborn.enable or false));
+      message = "nixsec: ${cfg.host}: a secret is wired to users.users.<name>.hashedPasswordFile, which agenix cannot provide before systemd-sysusers/userborn create users; disable those or set the password another way";
+    }];
+
+  # NixOS applies hashedPasswordFile to an existing user only when users
+  # are immutable; otherwise a rotated hash would silently not take effect.
+  warningList = optionReport.warnings ++ plan.warnings
+    ++ lib.optional (plan.users != { } && (config.users.mutableUsers or false))
+      "nixsec: ${cfg.host} sets users.users.<name>.hashedPasswordFile from a secret while users.mutableUsers is true; NixOS then uses it only when it creates the user, so rotating the secret will not change an existing password. Set users.mutableUsers = false to make rotation take effect.";
+
+  # Everything this module defines, by top-level name.
+  definitionsUnder = root:
+    optionDefsUnder root
+    ++ lib.optional (root == "systemd") { services = unitDefs; }
+    ++ lib.optional (root == "users") { users = userDefs; }
+    ++ lib.optional (root == "boot") { initrd.secrets = initrdDefs; }
+    ++ lib.optional (root == "assertions") assertionList
+    ++ lib.optional (root == "warnings") warningList
+    ++ lib.concatMap (name: lib.optional (root == backends.${name}.root) (lib.mkIf (backendName == name) (backends.${name}.definitions hostData))) (lib.attrNames backends);
 in
 {
+  _file = self;
+
   options.nixsec = {
-    enable = lib.mkEnableOption "secrets managed by nixsec (decrypted by agenix)";
+    enable = lib.mkEnableOption "secrets managed by nixsec (decrypted by the backend of the generated data: agenix)";
 
     data = lib.mkOption {
       type = lib.types.attrs;
       description = ''
-        The data `nixsec gen` writes: which secrets each host has, their
-        owner, mode and consumers. Generated; do not edit by hand.
+        The data `nixsec gen` writes: which secrets and templates each host
+        has, their owner, mode and consumers. Generated; do not edit by hand.
       '';
       example = lib.literalExpression "import ./nixsec/data.nix";
     };
@@ -87,48 +196,7 @@ in
     };
   };
 
-  config = lib.mkIf cfg.enable {
-    assertions =
-      map (message: { assertion = false; inherit message; }) (nlib.dataProblems { data = cfg.data; host = cfg.host; inherit roots; })
-      ++ map (target: {
-        assertion = false;
-        message = "nixsec.data: a secret of ${cfg.host} is wired to ${target}, which is not an option of this configuration; import the module that declares it, or change the wire entry in nixsec.yaml";
-      }) undeclaredTargets
-      ++ [{
-        # agenix decrypts in an activation script that user creation waits
-        # for; with systemd-sysusers or userborn users come first (agenix #345).
-        assertion = !(nlib.hasUserPasswords secrets) || !((config.systemd.sysusers.enable or false) || (config.services.userborn.enable or false));
-        message = "nixsec.data: a secret of ${cfg.host} is wired to users.users.<name>.hashedPasswordFile, which agenix cannot provide before systemd-sysusers/userborn create users; disable those or set the password another way";
-      }];
-
-    # NixOS applies hashedPasswordFile to an existing user only when users
-    # are immutable; otherwise a rotated hash would silently not take effect.
-    warnings = lib.optional (nlib.hasUserPasswords secrets && config.users.mutableUsers)
-      "nixsec: ${cfg.host} sets users.users.<name>.hashedPasswordFile from a secret while users.mutableUsers is true; NixOS then uses it only when it creates the user, so rotating the secret will not change an existing password. Set users.mutableUsers = false to make rotation take effect.";
-
-    age.secrets = nlib.ageSecrets secrets;
-
-    users = lib.mkMerge [
-      { users = nlib.userPasswords { inherit secrets pathOf; }; }
-      (optionsUnder "users")
-    ];
-
-    systemd = lib.mkMerge [
-      { services = lib.mapAttrs unitConfig units; }
-      (optionsUnder "systemd")
-    ];
-
-    services = optionsUnder "services";
-    programs = optionsUnder "programs";
-    networking = optionsUnder "networking";
-    security = optionsUnder "security";
-    environment = optionsUnder "environment";
-    virtualisation = optionsUnder "virtualisation";
-    hardware = optionsUnder "hardware";
-    boot = optionsUnder "boot";
-    nix = optionsUnder "nix";
-    i18n = optionsUnder "i18n";
-    fileSystems = optionsUnder "fileSystems";
-    containers = optionsUnder "containers";
-  };
+  config = lib.mkIf cfg.enable (lib.genAttrs
+    (lib.filter (n: n != "_module" && n != "nixsec") (lib.attrNames options))
+    (root: lib.mkMerge (definitionsUnder root)));
 }

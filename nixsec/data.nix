@@ -9,115 +9,194 @@
           file = ../secrets/withinbot/env.age;
           format = "env";
           group = null;
-          hash = "sha256-TRgBkMlrZSKUkiv5qp9DUyVyOAbXZpLKlIZLiMIM0pQ=";
           mode = "0400";
           owner = "withinbot";
-          wire = [
-            {
-              environmentFile = "withinbot";
-              restart = [ ];
-            }
-          ];
+          valueId = "-AqmDhZMInHdwHrI";
         };
       };
+      templates = { };
+      wires = [
+        {
+          environmentFile = "withinbot";
+          required = true;
+          restart = [ ];
+          secret = "withinbot/env";
+        }
+      ];
     };
     hannibal = {
       secrets = {
-        "withings/oauthClientId" = {
-          file = ../secrets/withings/oauthClientId.age;
+        "nginx/weightsHtpasswd" = {
+          file = ../secrets/nginx/weightsHtpasswd.age;
           format = "text";
           group = null;
-          hash = "sha256-IgNLBRVtNqg9IjVKk39hSVHpndMhuwSRDEB32YnnItg=";
           mode = "0400";
-          owner = "withings-weights";
-          wire = [
-            {
-              option = [ "services" "withings-weights" "oauthClientIdFile" ];
-              restart = [ ];
-            }
-          ];
-        };
-        "withings/oauthClientSecret" = {
-          file = ../secrets/withings/oauthClientSecret.age;
-          format = "text";
-          group = null;
-          hash = "sha256-qXzfmyU5CXfveLKtvrlU6EggXePsryfNnzHOUhu5r1I=";
-          mode = "0400";
-          owner = "withings-weights";
-          wire = [
-            {
-              option = [ "services" "withings-weights" "oauthClientSecretFile" ];
-              restart = [ "withings-weights" ];
-            }
-          ];
-        };
-      };
-    };
-    storage2 = {
-      secrets = {
-        "disk/unlockLocal" = {
-          file = ../secrets/disk/unlockLocal.age;
-          format = "binary";
-          group = null;
-          hash = "sha256-77hO63Sjm0n2YUxNgIqtoVdQg5ZVE8vyPMwoNanvP/I=";
-          mode = "0400";
-          owner = "root";
-          wire = [
-            {
-              credential = {
-                env = null;
-                name = "keyfile";
-                option = null;
-                unit = "unlock";
-              };
-              restart = [ ];
-            }
-          ];
+          owner = "nginx";
+          valueId = "t63f1IcGoETfdR4h";
         };
         "samba/alice" = {
           file = ../secrets/samba/alice.age;
           format = "text";
           group = null;
-          hash = "sha256-MN2ripMfAGjIP/iR3qnvPpwvhdsCQKgbGC7gGaGcv8M=";
           mode = "0400";
           owner = "root";
-          wire = [
+          valueId = "56PAy7obzYot_M2E";
+        };
+        "withings/oauthClientId" = {
+          file = ../secrets/withings/oauthClientId.age;
+          format = "text";
+          group = null;
+          mode = "0400";
+          owner = "withings-weights";
+          valueId = "uAgV6vE-ED3A5GXC";
+        };
+        "withings/oauthClientSecret" = {
+          file = ../secrets/withings/oauthClientSecret.age;
+          format = "text";
+          group = null;
+          mode = "0400";
+          owner = "withings-weights";
+          valueId = "-_-9NeeHjpVxnnxU";
+        };
+      };
+      templates = {
+        "cifs/alice" = {
+          group = null;
+          mode = "0400";
+          owner = "root";
+          parts = [
             {
-              restart = [ ];
-              samba = "alice";
+              text = "# mount.cifs credentials of alice for the share on storage2 (nixsec renders the password in)\nusername=alice\npassword=";
+            }
+            {
+              secret = "samba/alice";
+            }
+            {
+              text = "\ndomain=WORKGROUP\n";
             }
           ];
+        };
+      };
+      wires = [
+        {
+          option = [ "services" "withings-weights" "oauthClientIdFile" ];
+          required = true;
+          restart = [ ];
+          secret = "withings/oauthClientId";
+        }
+        {
+          option = [ "services" "withings-weights" "oauthClientSecretFile" ];
+          required = true;
+          restart = [ "withings-weights" ];
+          secret = "withings/oauthClientSecret";
+        }
+        {
+          option = [
+            "services"
+            "nginx"
+            "virtualHosts"
+            "weights.example.com"
+            "basicAuthFile"
+          ];
+          required = true;
+          restart = [ ];
+          secret = "nginx/weightsHtpasswd";
+        }
+        {
+          credential = {
+            env = null;
+            name = "cifs";
+            option = null;
+            unit = "share-sync";
+          };
+          required = true;
+          restart = [ ];
+          template = "cifs/alice";
+        }
+      ];
+    };
+    storage2 = {
+      secrets = {
+        "disk/initrdSshKey" = {
+          file = ../secrets/disk/initrdSshKey.age;
+          format = "text";
+          group = null;
+          mode = "0400";
+          owner = "root";
+          valueId = "cq3hcR1-IjZjWbOH";
+        };
+        "disk/unlockLocal" = {
+          file = ../secrets/disk/unlockLocal.age;
+          format = "binary";
+          group = null;
+          mode = "0400";
+          owner = "root";
+          valueId = "QYHJgLgR5hTUEMpq";
+        };
+        "samba/alice" = {
+          file = ../secrets/samba/alice.age;
+          format = "text";
+          group = null;
+          mode = "0400";
+          owner = "root";
+          valueId = "56PAy7obzYot_M2E";
         };
         "samba/bob" = {
           file = ../secrets/samba/bob.age;
           format = "text";
           group = null;
-          hash = "sha256-GhYF8k9w9ifJJ7VBzLVIFsBQsJLCNOIACatSjh5MYuQ=";
           mode = "0400";
           owner = "root";
-          wire = [
-            {
-              restart = [ ];
-              samba = "bob";
-            }
-          ];
+          valueId = "o6KYFAP-xXWvhAU8";
         };
         "users/alice/hashedPassword" = {
           file = ../secrets/users/alice/hashedPassword.age;
           format = "text";
           group = null;
-          hash = "sha256-1RChuilz4aytxsMgD4m5TwkdZ2OCuTDQChM0gJXk238=";
           mode = "0400";
           owner = "root";
-          wire = [
-            {
-              restart = [ ];
-              userPassword = "alice";
-            }
-          ];
+          valueId = "QIW6As8PFHZeungZ";
         };
       };
+      templates = { };
+      wires = [
+        {
+          required = true;
+          restart = [ ];
+          samba = "alice";
+          secret = "samba/alice";
+        }
+        {
+          required = true;
+          restart = [ ];
+          samba = "bob";
+          secret = "samba/bob";
+        }
+        {
+          credential = {
+            env = null;
+            name = "keyfile";
+            option = null;
+            unit = "unlock";
+          };
+          required = true;
+          restart = [ ];
+          secret = "disk/unlockLocal";
+        }
+        {
+          required = true;
+          restart = [ ];
+          secret = "users/alice/hashedPassword";
+          userPassword = "alice";
+        }
+        {
+          initrd = "/etc/secrets/initrd/ssh_host_ed25519_key";
+          required = true;
+          restart = [ ];
+          secret = "disk/initrdSshKey";
+        }
+      ];
     };
   };
-  version = 1;
+  version = 2;
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Evaluates the example fleet's NixOS configurations (examples/hosts/*.nix)
 # with a real nixpkgs and a real agenix, and checks what modules/nixsec.nix
-# configures on each host: age.secrets, the wired options, the systemd units
-# (LoadCredential, EnvironmentFile, the samba ExecStartPre script and its
-# text), the user password file, restart triggers, the assertions, and the
+# configures on each host: age.secrets, the wired options (a quoted path
+# among them), the systemd units (LoadCredential, EnvironmentFile, the samba
+# ExecStartPre script and its text, the template renderer), the user password
+# file, the initrd secret, restart triggers (value ids), the assertions, and the
 # assertion messages for a wrong nixsec.host and for an option this host does
 # not declare.
 #
@@ -17,7 +18,8 @@
 # lacks). Needs nix-instantiate; the decrypted-value leak check also needs
 # `age` (it decrypts the example secrets with examples/keys/demo-admin.key).
 # Prints every checked value; exits 1 if a check fails, 2 on usage errors.
-# Not run by CI: it needs the two checkouts.
+# Not run by CI: it needs the two checkouts. scripts/eval-module-lite.sh does
+# most of this with nixpkgs' lib alone (stand-in option declarations).
 set -euo pipefail
 
 usage() { echo "usage: $0 NIXPKGS AGENIX [--toplevel] [HOST...]" >&2; exit 2; }
@@ -94,6 +96,7 @@ let
   ];
 
   unit = name: c.systemd.services.${name};
+  asList = v: if isList v then v else [ v ];
   credPath = n: "/run/agenix/${n}";
 
   hannibal = [
@@ -104,12 +107,24 @@ let
     (check "services.withings-weights.oauthClientIdFile = age path"
       (c.services.withings-weights.oauthClientIdFile == credPath "withings/oauthClientId")
       c.services.withings-weights.oauthClientIdFile)
-    (check "systemd.services.withings-weights.restartTriggers has the secret's hash"
-      (has (unit "withings-weights").restartTriggers mine."withings/oauthClientSecret".hash)
+    (check "systemd.services.withings-weights.restartTriggers has the secret's value id"
+      (has (unit "withings-weights").restartTriggers mine."withings/oauthClientSecret".valueId)
       (unit "withings-weights").restartTriggers)
     (check "systemd.services.withings-weights.serviceConfig.LoadCredential (the service module's own)"
       ((unit "withings-weights").serviceConfig.LoadCredential == [ "client-id:${credPath "withings/oauthClientId"}" "client-secret:${credPath "withings/oauthClientSecret"}" ])
       (unit "withings-weights").serviceConfig.LoadCredential)
+    (check "services.nginx.virtualHosts.\"weights.example.com\".basicAuthFile = age path (a quoted option path)"
+      (c.services.nginx.virtualHosts."weights.example.com".basicAuthFile == credPath "nginx/weightsHtpasswd")
+      c.services.nginx.virtualHosts."weights.example.com".basicAuthFile)
+    (check "systemd.services.share-sync loads the rendered template cifs/alice, after nixsec-templates"
+      (has (asList (unit "share-sync").serviceConfig.LoadCredential) "cifs:/run/nixsec/templates/cifs/alice"
+        && has (unit "share-sync").after "nixsec-templates.service")
+      (unit "share-sync").serviceConfig.LoadCredential)
+    (check "systemd.services.nixsec-templates: a oneshot after agenix-install-secrets.service"
+      ((unit "nixsec-templates").serviceConfig.Type == "oneshot" && has (unit "nixsec-templates").after "agenix-install-secrets.service")
+      (unit "nixsec-templates").after)
+    (check "no samba-smbd unit on hannibal, though it reads samba/alice (the samba wire names storage2)"
+      (!(c.systemd.services ? samba-smbd)) (builtins.attrNames c.systemd.services))
   ];
 
   smbd = unit "samba-smbd";
@@ -135,13 +150,15 @@ let
       smbd.serviceConfig.LoadCredential)
     (check "systemd.services.samba-smbd.serviceConfig.ExecStartPre" (isList smbd.serviceConfig.ExecStartPre && length smbd.serviceConfig.ExecStartPre == 2) smbd.serviceConfig.ExecStartPre)
   ] ++ scriptCheck "alice" ++ scriptCheck "bob" ++ [
-    (check "systemd.services.samba-smbd.restartTriggers has both hashes"
-      (has smbd.restartTriggers mine."samba/alice".hash && has smbd.restartTriggers mine."samba/bob".hash) smbd.restartTriggers)
+    (check "systemd.services.samba-smbd.restartTriggers has both value ids"
+      (has smbd.restartTriggers mine."samba/alice".valueId && has smbd.restartTriggers mine."samba/bob".valueId) smbd.restartTriggers)
     (check "systemd.services.unlock.serviceConfig.LoadCredential"
       ((unit "unlock").serviceConfig.LoadCredential == [ "keyfile:${credPath "disk/unlockLocal"}" ]
         || (unit "unlock").serviceConfig.LoadCredential == "keyfile:${credPath "disk/unlockLocal"}")
       (unit "unlock").serviceConfig.LoadCredential)
     (check "users.users.alice.hashedPasswordFile" (c.users.users.alice.hashedPasswordFile == credPath "users/alice/hashedPassword") c.users.users.alice.hashedPasswordFile)
+    (check "boot.initrd.secrets.\"/etc/secrets/initrd/ssh_host_ed25519_key\" = age path"
+      ((c.boot.initrd.secrets."/etc/secrets/initrd/ssh_host_ed25519_key" or null) == credPath "disk/initrdSshKey") c.boot.initrd.secrets)
     (let
       snippets = map (l: builtins.substring 31 (builtins.stringLength l - 32) l)
         (filter (l: isString l && match "#### Activation script snippet .*:" l != null) (builtins.split "\n" c.system.activationScripts.script));
@@ -159,16 +176,17 @@ let
       ((unit "withinbot").serviceConfig.EnvironmentFile == [ (credPath "withinbot/env") ]
         || (unit "withinbot").serviceConfig.EnvironmentFile == credPath "withinbot/env")
       (unit "withinbot").serviceConfig.EnvironmentFile)
-    (check "systemd.services.withinbot.restartTriggers has the secret's hash" (has (unit "withinbot").restartTriggers mine."withinbot/env".hash) (unit "withinbot").restartTriggers)
+    (check "systemd.services.withinbot.restartTriggers has the secret's value id" (has (unit "withinbot").restartTriggers mine."withinbot/env".valueId) (unit "withinbot").restartTriggers)
   ];
 
   # A made-up host "elsewhere" whose secret is wired into an attrsOf option
   # that every host declares: on this host it must create no wg0 interface.
   withElsewhere = hostName: { lib, ... }: {
     nixsec.data = lib.mkForce (data // { hosts = data.hosts // {
-      elsewhere.secrets."wg/key" = {
-        file = repo + "/secrets/withinbot/env.age"; format = "text"; group = null; hash = "sha256-made-up"; mode = "0400"; owner = "root";
-        wire = [ { option = [ "networking" "wireguard" "interfaces" "wg0" "privateKeyFile" ]; restart = [ ]; } ];
+      elsewhere = {
+        secrets."wg/key" = { file = repo + "/secrets/withinbot/env.age"; format = "text"; group = null; valueId = "made-up"; mode = "0400"; owner = "root"; };
+        templates = { };
+        wires = [ { secret = "wg/key"; option = [ "networking" "wireguard" "interfaces" "wg0" "privateKeyFile" ]; required = true; restart = [ ]; } ];
       };
     }; });
     nixsec.host = lib.mkForce hostName;

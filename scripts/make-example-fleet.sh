@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 node scripts/build.mjs
 nixsec() { node bin/nixsec.js "$@"; }
-rm -rf nixsec.yaml secrets nixsec examples/keys
+rm -rf nixsec.yaml secrets nixsec templates examples/keys
 mkdir -p examples/keys
 export HOME=$(mktemp -d) NO_COLOR=1
 trap 'rm -rf "$HOME"' EXIT
@@ -51,7 +51,8 @@ nixsec wire withings/oauthClientSecret --option services.withings-weights.oauthC
 # storage2 is the NAS: two samba users, a LUKS unlock key half, a login password.
 nixsec add samba/alice --host storage2 --generate password --length 24 --description "samba password of alice"
 nixsec add samba/bob --host storage2 --generate password --length 24 --description "samba password of bob"
-nixsec wire samba/alice --samba-user alice
+nixsec grant samba/alice --host hannibal   # hannibal mounts the share as alice (templates.cifs/alice below)
+nixsec wire samba/alice --samba-user alice --host storage2
 nixsec wire samba/bob --samba-user bob
 head -c 64 /dev/urandom > "$HOME/unlock.bin"
 nixsec add disk/unlockLocal --host storage2 --format binary --from-file "$HOME/unlock.bin" --description "local half of the LUKS unlock key"
@@ -59,6 +60,17 @@ nixsec wire disk/unlockLocal --credential unlock:keyfile
 nixsec add users/alice/password --generate password --length 20 --description "alice's login password (admins only; the host gets the hash)"
 nixsec add users/alice/hashedPassword --host storage2 --generate password-hash --from users/alice/password
 nixsec wire users/alice/hashedPassword --user-password alice
+nixsec add disk/initrdSshKey --host storage2 --generate ssh-ed25519 --description "SSH host key of storage2's initrd (remote LUKS unlock)"
+nixsec wire disk/initrdSshKey --initrd /etc/secrets/initrd/ssh_host_ed25519_key
+
+# hannibal: nginx in front of withings-weights (a quoted option path), and the
+# cifs credentials of alice rendered from a template for share-sync.
+printf '%s' 'alice:{PLAIN}demo-basic-auth-NOT-REAL' | nixsec add nginx/weightsHtpasswd --host hannibal --owner nginx --stdin --description "basic auth of the weights site"
+nixsec wire nginx/weightsHtpasswd --option 'services.nginx.virtualHosts."weights.example.com".basicAuthFile'
+mkdir -p templates
+printf '# mount.cifs credentials of alice for the share on storage2 (nixsec renders the password in)\nusername=alice\npassword={{ nixsec:samba/alice }}\ndomain=WORKGROUP\n' > templates/cifs-alice
+nixsec template add cifs/alice --host hannibal --from-file templates/cifs-alice --description "alice's credentials for storage2's share"
+nixsec wire cifs/alice --credential share-sync:cifs
 
 # chrysalis runs withinbot, configured by an environment file.
 printf 'DISCORD_TOKEN=demo-discord-token-NOT-REAL\nWITHINBOT_GUILD=123456789\n' > "$HOME/withinbot.env"

@@ -23,6 +23,11 @@ if [ ${#need_debs[@]} -gt 0 ]; then
   fi
 fi
 
+# Go age 1.3 with its test plugins (age-plugin-tagtest, -batchpass) for the
+# plugin interop tests: Debian unstable's package, fetched with a private apt
+# configuration into .work/ and unpacked there, never installed.
+node scripts/fetch-go-age.mjs >/dev/null || echo "nixsec test: Go age 1.3 unavailable; the plugin interop tests will fail in CI" >&2
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   # npm ci rejects this lock file: npm 11 here omits the other platforms' optional
   # rollup packages from it. npm install honours the locked versions all the same.

@@ -1,6 +1,7 @@
 # storage2: the NAS. nixsec sets the samba passwords of alice and bob before
 # smbd starts, hands the local LUKS key half to the `unlock` unit as a
-# credential, and gives alice a hashed login password.
+# credential, gives alice a hashed login password, and puts the initrd's SSH
+# host key into the initrd (boot.initrd.secrets, for unlocking over SSH).
 { pkgs, ... }:
 {
   imports = [ ./common.nix ];

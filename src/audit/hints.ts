@@ -69,7 +69,7 @@ export function wireFor(p: readonly string[], unit: string | undefined): string 
   const s = p.indexOf("services");
   const inFreeform = p.slice(s >= 0 ? s + 2 : 1, -1).some((x) => FREEFORM.has(x));
   if (inFreeform) {
-    return `--environment-file ${u} (a key of a settings set has no *File option: give the service the value through its environment, if it reads one, or render the file at run time)`;
+    return `--environment-file ${u} if the service reads it from its environment; a key of a settings set has no *File option, so otherwise let the host render the file: nixsec template add NAME --host HOST --from-file FILE with {{ nixsec:SECRET }} in place of the value`;
   }
   const twin = `${p.join(".")}File`;
   return `--option ${twin} if the module has that option (check its documentation; nixsec does not know every module), otherwise --environment-file ${u} or --credential ${u}`;
@@ -78,11 +78,11 @@ export function wireFor(p: readonly string[], unit: string | undefined): string 
 /**
  * The hint for a file the initrd reads (`boot.initrd.luks.devices.x.keyFile`):
  * the initrd needs it at boot, before any runtime secret exists, so a runtime
- * path will not do. (When `nixsec wire NAME --initrd PATH` is on main, name it here.)
+ * path will not do; `nixsec wire --initrd` puts it into boot.initrd.secrets.
  */
 export const INITRD_HINT =
-  "keep the key out of the repository and the store (an encrypted copy: nixsec add {secret} --host HOST --from-file THAT-FILE), and on the host " +
-  "give the initrd a string path to the decrypted file with boot.initrd.secrets (\"/keyfile\" = \"/etc/secrets/initrd/keyfile\") and keyFile = \"/keyfile\"; {rotate}";
+  "nixsec add {secret} --host HOST --from-file THAT-FILE, then nixsec wire {secret} --initrd /etc/secrets/initrd/KEYFILE (boot.initrd.secrets) " +
+  "and set the option to that string path; delete the plaintext file from the repository; {rotate}";
 
 /** `{wire}` for a secret that is part of a longer setting (`password=${…}` in mount options). */
 export function wireInside(unit: string | undefined): string {

@@ -110,6 +110,7 @@ export function valueConfidence(value: string, name: string, names?: ReadonlySet
   // name is a name-to-name map; one that reads like a secret's name refers to it.
   if (norm(v) === norm(name) || (names !== undefined && names.has(v))) return null;
   if (readsLikeSecretName(v)) return "low";
+  if (/^[a-z0-9._-]+(?:\/[a-z0-9._-]+)+$/.test(v)) return null; // a relative path or a name with parts (`db/password`, `s/vhost`): a reference
   // tokens, keys, secrets: generated, or at least mixed characters of some length
   if (looksGenerated(v)) return "high";
   if (v.length >= 12 && !/\s/.test(v) && /[0-9]/.test(v) && /[a-z]/i.test(v)) return "high";

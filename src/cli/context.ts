@@ -4,11 +4,12 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { NixsecError } from "../errors.js";
-import type { LoadedIdentity } from "../crypto/index.js";
+import { setPluginContext, type LoadedIdentity } from "../crypto/index.js";
 import { openStore, type Store } from "../store/store.js";
 import { resolveIdentityPaths } from "../store/identity.js";
 import type { Io } from "./io.js";
 import { loadIdentities } from "./commands/age.js";
+import { cliPluginContext } from "./prompt.js";
 
 export interface StoreOptions {
   dir?: string;
@@ -22,12 +23,19 @@ export function configHome(io: Io): string | undefined {
 }
 
 export function openCliStore(io: Io, opts: StoreOptions): Promise<Store> {
+  // Plugin recipients in the manifest (hardware-key admins) run with this terminal.
+  setPluginContext(cliPluginContext(io));
   return opts.dir ? openStore(path.resolve(io.cwd, opts.dir), true) : openStore(io.cwd);
 }
 
+export function homeDir(io: Io): string | undefined {
+  return io.env.HOME || os.homedir() || undefined;
+}
+
 export async function adminIdentities(io: Io, store: Store, opts: StoreOptions): Promise<LoadedIdentity[]> {
-  const paths = resolveIdentityPaths({ flags: opts.identity ?? [], envValue: io.env.NIXSEC_IDENTITY, configHome: configHome(io), repoRoot: store.root });
-  const ids = await loadIdentities(io, paths.map((p) => p.path));
+  const adminKeys = Object.fromEntries(Object.entries(store.manifest.data.admins).map(([name, a]) => [name, a.key]));
+  const paths = resolveIdentityPaths({ flags: opts.identity ?? [], envValue: io.env.NIXSEC_IDENTITY, configHome: configHome(io), home: homeDir(io), repoRoot: store.root, adminKeys });
+  const ids = await loadIdentities(io, paths.map((p) => ({ path: p.path, from: p.source })));
   for (const id of ids) id.source = `${id.source} (${paths.find((p) => p.path === id.source)?.source ?? "-i"})`;
   return ids;
 }

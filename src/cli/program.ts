@@ -1,7 +1,9 @@
 // The command tree. Each action loads its module lazily, so `nixsec audit`
 // in a pre-commit hook does not pay for the crypto stack, and vice versa.
 import { Command, Option } from "commander";
+import { setPluginContext } from "../crypto/plugin-context.js";
 import type { Io } from "./io.js";
+import { cliPluginContext } from "./prompt.js";
 import { printError } from "./output.js";
 import { registerAuditCommands } from "./register-audit.js";
 import { registerRotateCommands } from "./register-rotate.js";
@@ -23,11 +25,19 @@ Environment:
 
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
+const PLUGIN_NOTES = `
+Plugins: a recipient age1NAME1… or an identity AGE-PLUGIN-NAME-1… runs
+age-plugin-NAME from PATH; its questions (PIN, touch) come to this terminal.
+NIXSEC_PLUGIN_TIMEOUT=SECONDS: how long a plugin may stay silent (default 60).
+`;
+
 export function examples(lines: string[]): string {
   return "\nExamples:\n" + lines.map((l) => "  " + l).join("\n") + "\n";
 }
 
 export function buildProgram(io: Io): Command {
+  // Any command may meet a plugin recipient or identity (store, age, sops).
+  setPluginContext(cliPluginContext(io));
   const program = new Command("nixsec")
     .description("Secrets for NixOS fleets: age-encrypted store, generated agenix/sops-nix wiring, leak audit, minimal rekey")
     .version(VERSION, "-V, --version")
@@ -43,7 +53,7 @@ export function buildProgram(io: Io): Command {
 
   const age = program
     .command("age")
-    .description("age file tools with SSH support (mirrors the age CLI)")
+    .description("age file tools with SSH and plugin support (mirrors the age CLI)")
     .addHelpText("after", examples([
       "nixsec age keygen -o ~/.config/nixsec/admin.key",
       "nixsec age encrypt -r \"$(cat /etc/ssh/ssh_host_ed25519_key.pub)\" -o x.age x.txt",
@@ -65,24 +75,28 @@ export function buildProgram(io: Io): Command {
     .argument("[input]", "file to encrypt (default: stdin)")
     .addOption(new Option("-r, --recipient <recipient>", "age1…, age1pq1…, or an \"ssh-ed25519 …\"/\"ssh-rsa …\" public key (repeatable)").argParser(collect))
     .addOption(new Option("-R, --recipients-file <file>", "file with one recipient per line, # comments (repeatable)").argParser(collect))
+    .addOption(new Option("-j, --plugin <name>", "encrypt to age-plugin-NAME's identity without data, as age -j does (repeatable)").argParser(collect))
     .option("-a, --armor", "write PEM-armored text")
     .option("-o, --output <file>", "write to FILE (atomically) instead of stdout")
     .addHelpText("after", examples([
       "nixsec age encrypt -r age1… -r \"ssh-ed25519 AAAA… root@host\" -o secret.age secret.txt",
       "printf %s \"$TOKEN\" | nixsec age encrypt -R recipients.txt -a > token.age",
-    ]))
+      "nixsec age encrypt -r age1yubikey1… -o backup.age backup.tar   # runs age-plugin-yubikey",
+    ]) + PLUGIN_NOTES)
     .action(async (input, opts) => (await import("./commands/age.js")).ageEncrypt(io, input, opts));
 
   age
     .command("decrypt")
     .description("decrypt IN (default stdin) with identities")
     .argument("[input]", "file to decrypt (default: stdin)")
-    .addOption(new Option("-i, --identity <file>", "age key file or SSH private key (repeatable)").argParser(collect))
+    .addOption(new Option("-i, --identity <file>", "age key file, SSH private key, or a plugin's identity file (repeatable)").argParser(collect))
+    .addOption(new Option("-j, --plugin <name>", "decrypt with age-plugin-NAME without an identity file, as age -j does (repeatable)").argParser(collect))
     .option("-o, --output <file>", "write the plaintext to FILE (mode 0600, atomically)")
     .addHelpText("after", examples([
       "nixsec age decrypt -i ~/.ssh/id_ed25519 secret.age",
       "nixsec age decrypt -i /etc/ssh/ssh_host_ed25519_key -o /run/secret secret.age",
-    ]))
+      "nixsec age decrypt -i yubikey-identity.txt secret.age   # AGE-PLUGIN-YUBIKEY-1…: asks for the PIN/touch",
+    ]) + PLUGIN_NOTES)
     .action(async (input, opts) => (await import("./commands/age.js")).ageDecrypt(io, input, opts));
 
   age
@@ -106,10 +120,55 @@ export function buildProgram(io: Io): Command {
     ]))
     .action(async (input, opts) => (await import("./commands/age.js")).ageConvertSsh(io, input, opts));
 
+  registerSopsCommands(program, io);
   registerStoreCommands(program, io);
   registerAuditCommands(program, io);
   registerRotateCommands(program, io);
   return program;
+}
+
+function registerSopsCommands(program: Command, io: Io): void {
+  const sops = program
+    .command("sops")
+    .description("sops files without the sops binary: decrypt, encrypt, updatekeys, inspect (age recipients)")
+    .addHelpText("after", examples([
+      "nixsec sops decrypt -i ~/.config/sops/age/keys.txt secrets/storage2.yaml",
+      "nixsec sops decrypt --extract '[\"samba\"][\"alice\"]' secrets/storage2.yaml",
+      "nixsec sops encrypt --age age1…,age1… -o secrets/x.yaml x.yaml",
+      "nixsec sops updatekeys --age age1…,age1… secrets/x.yaml",
+      "nixsec sops inspect --json secrets/x.yaml",
+    ]) + "\nIdentities: -i files, then SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_SSH_PRIVATE_KEY_FILE,\n$XDG_CONFIG_HOME/sops/age/keys.txt, ~/.ssh/id_ed25519 and ~/.ssh/id_rsa, as sops reads them.\nAn ed25519 SSH key also opens files encrypted to its ssh-to-age key (sops-nix hosts).\n");
+  const ids = (c: Command) => c.addOption(new Option("-i, --identity <file>", "age key file or SSH private key (repeatable; see `nixsec sops --help` for the other sources)").argParser(collect));
+  const types = (c: Command) =>
+    c
+      .addOption(new Option("--input-type <type>", "the file's format (default: from its extension, as sops decides)").choices(["yaml", "json", "dotenv", "ini", "binary"]))
+      .addOption(new Option("--output-type <type>", "the output's format (default: the input's)").choices(["yaml", "json", "dotenv", "ini", "binary"]));
+
+  types(ids(sops.command("decrypt").argument("<file>", "sops file").description("print the decrypted file, as `sops -d` does (the MAC is always verified)")))
+    .option("--extract <path>", "print one value, e.g. '[\"db\"][\"password\"]' or '[\"hosts\"][0]'")
+    .option("-o, --output <file>", "write to FILE (mode 0600, atomically) instead of stdout")
+    .addHelpText("after", examples(["nixsec sops decrypt -i key.txt secrets.yaml", "SOPS_AGE_KEY_FILE=key.txt nixsec sops decrypt --output-type json secrets.yaml", "nixsec sops decrypt -i /etc/ssh/ssh_host_ed25519_key --extract '[\"token\"]' app.yaml"]))
+    .action(async (file, opts) => (await import("./commands/sops.js")).sopsDecrypt(io, file, opts));
+
+  types(sops.command("encrypt").argument("<file>", "plaintext file").description("encrypt a plaintext file to age recipients (default: the .sops.yaml creation rule)"))
+    .addOption(new Option("--age <recipients>", "age1… recipients, comma-separated (repeatable)").argParser(collect))
+    .option("-o, --output <file>", "write to FILE (atomically) instead of stdout")
+    .option("--in-place", "replace FILE with its encrypted form")
+    .addHelpText("after", examples(["nixsec sops encrypt --age age1…,age1… -o secrets.enc.yaml secrets.yaml", "nixsec sops encrypt --in-place secrets/app.yaml   # recipients from .sops.yaml"]))
+    .action(async (file, opts) => (await import("./commands/sops.js")).sopsEncrypt(io, file, opts));
+
+  ids(sops.command("updatekeys").argument("<files...>", "sops files").description("re-wrap the data key to a new recipient list (--age, or the .sops.yaml creation rule); values, MAC and lastmodified stay"))
+    .addOption(new Option("--age <recipients>", "the new age recipients, comma-separated (repeatable)").argParser(collect))
+    .addOption(new Option("--input-type <type>", "the files' format (default: from the extension)").choices(["yaml", "json", "dotenv", "ini", "binary"]))
+    .option("--dry-run", "print the recipient changes only")
+    .addHelpText("after", examples(["nixsec sops updatekeys -i key.txt --age age1…,age1… secrets/*.yaml", "nixsec sops updatekeys secrets/app.yaml   # recipients from .sops.yaml"]))
+    .action(async (files, opts) => (await import("./commands/sops.js")).sopsUpdateKeys(io, files, opts));
+
+  ids(sops.command("inspect").argument("<file>", "sops file").description("show format, recipients, rules and lastmodified; the MAC status when a key opens the file"))
+    .addOption(new Option("--input-type <type>", "the file's format (default: from the extension)").choices(["yaml", "json", "dotenv", "ini", "binary"]))
+    .option("--json", "print JSON")
+    .addHelpText("after", examples(["nixsec sops inspect secrets/app.yaml", "nixsec sops inspect --json -i key.txt secrets/app.yaml | jq .mac"]))
+    .action(async (file, opts) => (await import("./commands/sops.js")).sopsInspect(io, file, opts));
 }
 
 export function storeOptions(cmd: Command): Command {
@@ -124,7 +183,7 @@ function registerStoreCommands(program: Command, io: Io): void {
     .description("create nixsec.yaml and secrets/ here, with a new or adopted admin key")
     .option("--dir <dir>", "repository root (default: current directory)")
     .option("--admin <name>", "admin name (default: $USER)")
-    .option("--admin-key <file>", "adopt an existing identity: an age key file or an SSH private key (e.g. ~/.ssh/id_ed25519)")
+    .option("--admin-key <file>", "adopt an existing identity: an age key file, an SSH private key (e.g. ~/.ssh/id_ed25519), or a plugin's identity stub (age-plugin-yubikey)")
     .option("--key-out <file>", "where to create the new admin key (default: ~/.config/nixsec/keys/REPO-NAME.key)")
     .option("--secrets-dir <dir>", "directory for encrypted files (default: secrets)")
     .addHelpText("after", examples(["nixsec init", "nixsec init --admin alice --admin-key ~/.ssh/id_ed25519"]))
@@ -134,7 +193,7 @@ function registerStoreCommands(program: Command, io: Io): void {
     const group = program.command(kind).description(kind === "admin" ? "people who can decrypt every secret" : "machines that decrypt their secrets with their SSH host key");
     const keyOpts = (c: Command) =>
       storeOptions(c)
-        .option("--key <key>", kind === "host" ? "the host's public key: \"ssh-ed25519 AAAA…\" (/etc/ssh/ssh_host_ed25519_key.pub)" : "the admin's public key: age1… or \"ssh-ed25519 AAAA…\"")
+        .option("--key <key>", kind === "host" ? "the host's public key: \"ssh-ed25519 AAAA…\" (/etc/ssh/ssh_host_ed25519_key.pub)" : "the admin's public key: age1…, a hardware key's age1tag1… / age1yubikey1…, or \"ssh-ed25519 AAAA…\"")
         .option("--key-file <file>", "read the public key from a .pub file")
         .option("--no-rekey", "only change the manifest; do not re-encrypt affected secrets");
     keyOpts(group.command("add").argument("<name>").description(`add a${kind === "admin" ? "n admin" : " host"}`))
@@ -167,8 +226,10 @@ function registerStoreCommands(program: Command, io: Io): void {
     .option("--mode <mode>", "mode of the decrypted file, e.g. 0400 (default) or 0440")
     .addOption(new Option("--format <format>", "text, env (KEY=value lines) or binary").choices(["text", "env", "binary"]))
     .option("--description <text>", "what the secret is for")
+    .option("--max-age <duration>", "rotate within this long (12h, 90d, 8w, 1y); `nixsec status` reports it when due")
     .option("--stdin", "read the value from standard input (bytes kept exactly, newline included)")
     .option("--from-file <file>", "read the value from a file")
+    .option("--allow-empty", "accept an empty value from --stdin or --from-file (refused otherwise)")
     .addOption(new Option("--generate <kind>", "generate the value").choices(["password", "hex", "base64", "wireguard", "ssh-ed25519", "password-hash"]))
     .option("--length <n>", "password length (default 32)")
     .option("--alphabet <chars>", "password alphabet (default letters and digits)")
@@ -181,18 +242,25 @@ function registerStoreCommands(program: Command, io: Io): void {
       "nixsec add users/alice/hash --host storage2 --generate password-hash --from users/alice/password",
       "nixsec add withinbot/env --host chrysalis --format env --from-file withinbot.env",
       "printf %s \"$TOKEN\" | nixsec add ci/token --stdin",
-    ]))
+      "nixsec add wireguard/hannibal --host hannibal --generate wireguard --max-age 1y",
+    ]) + `
+Modes that give other users any access (a last digit other than 0, such as
+0644 or 0777) are refused: share a secret with a group (--group, --mode 0440).
+An env secret (--format env) must be NAME=value lines, as systemd reads an
+EnvironmentFile; a secret wired to --user-password must be a crypt(3) hash.
+`)
     .action(async (name, opts) => (await import("./commands/secrets.js")).secretAdd(io, name, opts));
 
-  storeOptions(program.command("show").argument("<name>").description("print a secret's value to stdout (refuses binary to a terminal)"))
-    .addHelpText("after", examples(["nixsec show withings/clientSecret", "nixsec show disk/unlock > key.bin"]))
+  storeOptions(program.command("show").argument("<name>").description("print a secret's value (or a template rendered with the current values) to stdout; refuses binary to a terminal"))
+    .option("--public", "print the public key of a WireGuard or SSH private key secret instead (derived from it)")
+    .addHelpText("after", examples(["nixsec show withings/clientSecret", "nixsec show disk/unlock > key.bin", "nixsec show wireguard/hannibal --public", "nixsec show cifs/alice"]))
     .action(async (name, opts) => (await import("./commands/secrets.js")).secretShow(io, name, opts));
 
   storeOptions(program.command("edit").argument("<name>").description("edit a secret in $VISUAL/$EDITOR (buffer on tmpfs, mode 0600, removed afterwards)"))
     .addHelpText("after", examples(["nixsec edit withinbot/env", "EDITOR='code --wait' nixsec edit withings/clientSecret"]))
     .action(async (name, opts) => (await import("./commands/secrets.js")).secretEdit(io, name, opts));
 
-  storeOptions(program.command("list").description("list secrets: hosts, owner, mode, format, file, last change"))
+  storeOptions(program.command("list").description("list secrets: hosts, owner:group, mode, format, file, when the value last changed"))
     .option("--json", "print JSON")
     .addHelpText("after", examples(["nixsec list", "nixsec list --json | jq '.[] | select(.hosts | index(\"hannibal\"))'"]))
     .action(async (opts) => (await import("./commands/secrets.js")).secretList(io, opts));
@@ -204,8 +272,10 @@ function registerStoreCommands(program: Command, io: Io): void {
     .option("--credential-env <var>", "with --credential: set this environment variable of the unit to the credential's path")
     .option("--environment-file <unit>", "use the (format: env) secret as UNIT's EnvironmentFile (not --env-file: Node 20 claims that flag)")
     .option("--samba-user <user>", "set this samba user's password with smbpasswd before smbd starts")
-    .option("--user-password <user>", "set users.users.USER.hashedPasswordFile (the secret is a crypt(3) hash)")
-    .addOption(new Option("--restart <unit>", "also restart UNIT when the secret changes (repeatable)").argParser(collect))
+    .option("--user-password <user>", "set users.users.USER.hashedPasswordFile (the secret must be a crypt(3) hash)")
+    .option("--initrd <path>", "copy the secret into the initrd at PATH (boot.initrd.secrets); see the caveats below")
+    .addOption(new Option("--host <host>", "only on this host (repeatable; default: every host of the secret that has the consumer)").argParser(collect))
+    .addOption(new Option("--restart <unit>", "also restart UNIT when the value changes (repeatable)").argParser(collect))
     .option("--remove <index>", "remove the consumer at INDEX (see --list)")
     .option("--clear", "remove every consumer")
     .option("--list", "list the consumers")
@@ -216,14 +286,73 @@ function registerStoreCommands(program: Command, io: Io): void {
       "nixsec wire withinbot/env --environment-file withinbot",
       "nixsec wire samba/alice --samba-user alice",
       "nixsec wire users/alice --user-password alice",
+      "nixsec wire samba/alice --samba-user alice --host storage2",
+      "nixsec wire nginx/htpasswd --option 'services.nginx.virtualHosts.\"a.example.com\".basicAuthFile'",
+      "nixsec wire disk/initrdSshKey --initrd /etc/secrets/initrd/ssh_host_ed25519_key",
       "nixsec wire withings/clientSecret --list",
-    ]))
+    ]) + `
+NAME is a secret or a template (nixsec template add). Consumers restart when
+the value changes: units given with --credential, --environment-file, --samba-user
+and --restart, and the service owning an --option (services.NAME.… → NAME).
+A unit, user or option a host does not have is an error on that host's
+deploy when the wire names the host (--host) or the secret has one host;
+otherwise the wire applies to the hosts that have it.
+
+--credential-env refuses variables that change how a program starts or loads
+code (PATH, HOME, LD_*, NODE_OPTIONS, PYTHONPATH, PERL5LIB, BASH_ENV, …; the
+full list is in the README).
+
+--initrd: the initrd is stored on the boot partition, readable by anyone with
+the disk, so only put there what must be there (a LUKS key file, the initrd's
+own SSH host key). The value is copied when the boot loader is installed,
+which on a first deploy happens before the secret is decrypted: deploy twice
+(or nixos-rebuild test, then switch). A rotated value reaches the initrd on
+the deploy after the rotation.
+`)
     .action(async (name, opts) => (await import("./commands/wire.js")).wire(io, name, opts));
 
   storeOptions(program.command("gen").description("write the generated Nix (data for the nixsec module, agenix secrets.nix)"))
     .option("--check", "write nothing; exit 1 if a generated file is stale (for CI and pre-commit)")
     .addHelpText("after", examples(["nixsec gen", "nixsec gen --check"]))
     .action(async (opts) => (await import("./commands/wire.js")).gen(io, opts));
+
+  for (const verb of ["grant", "revoke"] as const) {
+    storeOptions(program.command(verb).argument("<name>").description(verb === "grant" ? "let hosts read an existing secret (re-encrypts only its file)" : "stop hosts reading a secret (re-encrypts only its file; prints the rotate line)"))
+      .addOption(new Option("--host <host>", verb === "grant" ? "the host to give access (repeatable)" : "the host to take off (repeatable)").argParser(collect))
+      .option("--no-rekey", "only change the manifest")
+      .addHelpText("after", examples(verb === "grant" ? ["nixsec grant samba/alice --host hannibal"] : ["nixsec revoke samba/alice --host hannibal"]) + (verb === "revoke" ? `
+A revoked host may have kept the value (or its ciphertext, from git history):
+rotate it with the line printed at the end.
+` : ""))
+      .action(async (name, opts) => (await import("./commands/grant.js"))[verb](io, name, opts));
+  }
+
+  const template = program.command("template").description("files rendered on the host from text with {{ nixsec:SECRET }} placeholders (never in the Nix store)");
+  storeOptions(template.command("add").argument("<name>", "template name, a path like app/config").description("add a template (or replace it with --force)"))
+    .addOption(new Option("--host <host>", "host that renders it (repeatable; it must read every secret the template names)").argParser(collect))
+    .option("--from-file <file>", "the template text: a file in the repository (recorded by path)")
+    .option("--stdin", "the template text from standard input (kept inline in nixsec.yaml)")
+    .option("--owner <user>", "owner of the rendered file (default: root)")
+    .option("--group <group>", "group of the rendered file")
+    .option("--mode <mode>", "mode of the rendered file, e.g. 0400 (default) or 0440")
+    .option("--description <text>", "what the file is for")
+    .option("--force", "replace an existing template")
+    .addHelpText("after", examples([
+      "nixsec template add cifs/alice --host hannibal --from-file templates/cifs-alice",
+      "printf 'DATABASE_URL=postgres://app:{{ nixsec:db/password }}@db/app\\n' | nixsec template add app/env --host hannibal --stdin",
+    ]) + `
+Placeholders {{ nixsec:SECRET }} are replaced by the secret's value, byte for
+byte (store values without a trailing newline where that matters). The host
+renders the file at activation into /run/nixsec/templates/NAME (owner, mode as
+given), after agenix has decrypted; consumers wire to it as to a secret
+(nixsec wire NAME …) and restart when the text or a value changes.
+`)
+    .action(async (name, opts) => (await import("./commands/template.js")).templateAdd(io, name, opts));
+  storeOptions(template.command("list").description("list templates: hosts, owner, mode, text, the secrets they insert"))
+    .option("--json", "print JSON")
+    .action(async (opts) => (await import("./commands/template.js")).templateList(io, opts));
+  storeOptions(template.command("rm").argument("<name>").description("remove a template"))
+    .action(async (name, opts) => (await import("./commands/template.js")).templateRm(io, name, opts));
 
   storeOptions(program.command("rm").argument("<name>").description("remove a secret and its file"))
     .addHelpText("after", examples(["nixsec rm old/token"]))

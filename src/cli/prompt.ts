@@ -2,8 +2,10 @@
 // a terminal a missing answer is a usage error whose hint says what to pass.
 // Ctrl-C at a prompt becomes InterruptedError (exit 130).
 import { openSync } from "node:fs";
+import { PassThrough } from "node:stream";
 import tty from "node:tty";
 import { InterruptedError, NixsecError } from "../errors.js";
+import type { PluginContext, PluginUi } from "../crypto/index.js";
 import type { Io } from "./io.js";
 
 interface Terminal {
@@ -43,6 +45,55 @@ export interface AskSecretOptions {
   confirm?: boolean;
 }
 
+/**
+ * The terminal's input handed to prompts one line at a time. A prompt's
+ * readline takes whole chunks and drops what follows the first line when it
+ * closes, so text typed ahead (both entries typed before the first prompt
+ * showed, or the confirmation typed quickly) would be lost. Here the rest
+ * waits for the next prompt. The terminal stays in raw mode (no echo) from
+ * the first prompt until `close`, also between the two prompts.
+ */
+function lineFeed(input: NodeJS.ReadableStream): { next(): NodeJS.ReadableStream; close(): void } {
+  const real = input as NodeJS.ReadableStream & { setRawMode?(mode: boolean): unknown; isTTY?: boolean };
+  let pending = Buffer.alloc(0);
+  let current: PassThrough | null = null;
+  const pump = () => {
+    if (!current || pending.length === 0) return;
+    // Enter (CR or LF) ends a line; Ctrl-C and Ctrl-D must reach the prompt at once.
+    const end = pending.findIndex((b) => b === 0x0d || b === 0x0a || b === 0x03 || b === 0x04);
+    const chunk = end < 0 ? pending : pending.subarray(0, end + 1);
+    pending = end < 0 ? Buffer.alloc(0) : pending.subarray(end + 1);
+    const to = current;
+    if (end >= 0) current = null; // a whole answer: the rest is for the next prompt
+    to.write(chunk);
+  };
+  const onData = (d: Buffer | string) => {
+    pending = Buffer.concat([pending, typeof d === "string" ? Buffer.from(d) : d]);
+    pump();
+  };
+  real.on("data", onData);
+  real.resume();
+  return {
+    next() {
+      const stream = Object.assign(new PassThrough(), {
+        isTTY: true,
+        setRawMode(mode: boolean) {
+          if (mode) real.setRawMode?.(true);
+          return stream;
+        },
+      });
+      current = stream;
+      setImmediate(pump);
+      return stream;
+    },
+    close() {
+      real.removeListener("data", onData);
+      real.setRawMode?.(false);
+      real.pause();
+    },
+  };
+}
+
 /** Asks for a secret with a masked prompt; asks twice when `confirm` is set. */
 export async function askSecret(io: Io, opts: AskSecretOptions): Promise<string> {
   const term = openTerminal(io);
@@ -50,11 +101,12 @@ export async function askSecret(io: Io, opts: AskSecretOptions): Promise<string>
     throw new NixsecError(`${opts.message.replace(/:$/, "").toLowerCase()} needs a terminal`, { hint: opts.alternative });
   }
   const { password } = await import("@inquirer/prompts");
-  const context = { input: term.input, output: term.output, clearPromptOnDone: false };
+  const feed = lineFeed(term.input);
+  const context = () => ({ input: feed.next(), output: term.output, clearPromptOnDone: false });
   try {
-    const first = await password({ message: opts.message, mask: "*" }, context);
+    const first = await password({ message: opts.message, mask: "*" }, context());
     if (opts.confirm) {
-      const again = await password({ message: "Confirm:", mask: "*" }, context);
+      const again = await password({ message: "Confirm:", mask: "*" }, context());
       if (again !== first) throw new NixsecError("the two entries differ; nothing was changed", { hint: "run the command again" });
     }
     return first;
@@ -62,6 +114,7 @@ export async function askSecret(io: Io, opts: AskSecretOptions): Promise<string>
     if (isExitPrompt(err)) throw new InterruptedError();
     throw err;
   } finally {
+    feed.close();
     term.close();
   }
 }
@@ -79,5 +132,70 @@ export function keyPassphrases(io: Io): (name: string) => Promise<string> {
       asked.set(name, p);
     }
     return p;
+  };
+}
+
+/**
+ * The plugin UI (src/crypto/plugin-context.ts) on this terminal: messages on
+ * stderr, questions on the controlling terminal (masked for secrets). Without
+ * a terminal a question returns null, the plugin is told `fail`, and the
+ * error names the plugin and what it asked. Texts arrive sanitized.
+ */
+export function pluginUi(io: Io): PluginUi {
+  const who = (name: string) => `age-plugin-${name}`;
+  const ask = async <T>(run: (context: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; clearPromptOnDone: boolean }) => Promise<T>): Promise<T | null> => {
+    const term = openTerminal(io);
+    if (!term) return null;
+    try {
+      return await run({ input: term.input, output: term.output, clearPromptOnDone: false });
+    } catch (err) {
+      if (isExitPrompt(err)) throw new InterruptedError();
+      throw err;
+    } finally {
+      term.close();
+    }
+  };
+  return {
+    message(name, text) {
+      io.stderr.write(`nixsec: ${who(name)}: ${text}\n`);
+      return true;
+    },
+    async requestValue(name, prompt, secret) {
+      const { input, password } = await import("@inquirer/prompts");
+      const message = `${who(name)}: ${prompt}`;
+      return ask((ctx) => (secret ? password({ message, mask: "*" }, ctx) : input({ message }, ctx)));
+    },
+    async confirm(name, prompt, yes, no) {
+      const { select } = await import("@inquirer/prompts");
+      const choices = [{ name: yes, value: true }, ...(no === undefined ? [] : [{ name: no, value: false }])];
+      return ask((ctx) => select({ message: `${who(name)}: ${prompt}`, choices }, ctx));
+    },
+    waiting(name) {
+      io.stderr.write(`nixsec: waiting for ${who(name)} (touch your key if it blinks)\n`);
+    },
+  };
+}
+
+/** NIXSEC_PLUGIN_TIMEOUT (seconds a plugin may stay silent), checked. */
+function pluginTimeoutMs(io: Io): number | undefined {
+  const v = io.env.NIXSEC_PLUGIN_TIMEOUT;
+  if (v === undefined || v === "") return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new NixsecError(`NIXSEC_PLUGIN_TIMEOUT=${JSON.stringify(v)} is not a number of seconds`, { hint: "set it to e.g. 120, or unset it (default 60)" });
+  return Math.round(n * 1000);
+}
+
+/**
+ * How plugins run in this process: its environment (PATH), this terminal,
+ * the timeout (read when a plugin starts, so a bad value fails only a
+ * command that runs one).
+ */
+export function cliPluginContext(io: Io): PluginContext {
+  return {
+    env: io.env,
+    ui: pluginUi(io),
+    get timeoutMs() {
+      return pluginTimeoutMs(io);
+    },
   };
 }

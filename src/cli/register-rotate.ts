@@ -28,6 +28,7 @@ old one; an interrupted rekey leaves every secret readable, and running
     .option("--generate", "use each secret's generator from the manifest (generate: …)")
     .option("--stdin", "read the new value from standard input (one secret)")
     .option("--from-file <file>", "read the new value from a file (one secret)")
+    .option("--allow-empty", "accept an empty value from --stdin or --from-file")
     .addHelpText("after", examples([
       "nixsec rotate samba/alice samba/bob --generate",
       "nixsec rotate withings/oauthClientSecret            # masked prompt",

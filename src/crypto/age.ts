@@ -1,105 +1,81 @@
-// Encrypting and decrypting age files. typage handles post-quantum and
-// scrypt stanzas; nixsec adds SSH and native X25519 recipients, a strict
-// header parser for classifying failures and for inspection, and streaming
-// armor. Header failures never release plaintext.
-import { createHmac, randomBytes } from "node:crypto";
-import { loadTypage, type Identity, type Recipient, type Stanza } from "./stanza.js";
-import { armorEncoder, decodeArmor, looksArmored } from "./armor.js";
-import { concatBytes, encodeB64NoPad, equalBytes, wipe } from "./bytes.js";
+// Decrypting age files (encrypt.ts writes them). typage handles
+// post-quantum and scrypt stanzas; nixsec adds SSH and native X25519
+// identities, plugins (plugin-*.ts: native identities first, plugins only
+// for what they leave, batched by preloadFileKeys), a strict header parser
+// for classifying failures and for inspection, and streaming armor. Header
+// failures never release plaintext.
+import { createHash, createHmac } from "node:crypto";
+import type { Identity } from "./stanza.js";
+import { decodeArmor, looksArmored } from "./armor.js";
+import { concatBytes, equalBytes, wipe } from "./bytes.js";
 import { AgeError } from "./errors.js";
-import { encodeHeaderNoMac, findHeaderEnd, parseAgeHeader } from "./header.js";
-import { decryptPayload, decryptPayloadBytes, encryptPayload, encryptPayloadBytes } from "./stream.js";
-import { TypageIdentity, type LoadedIdentity, type ParsedRecipient } from "./keys.js";
+import { findHeaderEnd, parseAgeHeader, type AgeHeader } from "./header.js";
+import { decryptPayload, decryptPayloadBytes } from "./stream.js";
+import { TypageIdentity, type LoadedIdentity } from "./identities.js";
+import { askPlugins, pluginAnswer, PluginIdentity, type HeaderStanzas } from "./plugin-identity.js";
+import { readAll, streamOf } from "./streams.js";
 import { hkdfSha256 } from "./x25519.js";
 
-export interface EncryptOptions {
-  armor?: boolean;
-}
+export { readAll, streamOf };
 
 /** Largest header nixsec reads before giving up (a real one is a few KiB). */
 const MAX_HEADER = 16 << 20;
 const NONCE_SIZE = 16;
 
-function prepend(head: Uint8Array, body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  let sentHead = false;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (!sentHead) {
-        sentHead = true;
-        controller.enqueue(head);
-        return;
-      }
-      const r = await reader.read();
-      if (r.done) controller.close();
-      else controller.enqueue(r.value);
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
-}
-
-async function encryptRaw(input: ReadableStream<Uint8Array>, recipients: ParsedRecipient[]): Promise<ReadableStream<Uint8Array>> {
-  if (recipients.length === 0) throw new AgeError("key", "no recipients given");
-  if (recipients.some((r) => typeof r.recipient === "string")) {
-    // Post-quantum recipients live inside typage; let it write the whole file.
-    const { Encrypter } = await loadTypage();
-    const e = new Encrypter();
-    for (const r of recipients) e.addRecipient(r.recipient);
-    return e.encrypt(input);
-  }
-  const { head, payloadKey } = await headerFor(recipients as Array<ParsedRecipient & { recipient: Recipient }>);
-  return prepend(head, input.pipeThrough(encryptPayload(payloadKey)));
-}
-
-/** Encrypts bytes in memory (secrets are small), without streams on the common path. */
-export async function encryptBytes(plaintext: Uint8Array, recipients: ParsedRecipient[], opts: EncryptOptions = {}): Promise<Uint8Array> {
-  if (opts.armor || recipients.some((r) => typeof r.recipient === "string")) {
-    return readAll(await encryptStream(streamOf(plaintext), recipients, opts));
-  }
-  if (recipients.length === 0) throw new AgeError("key", "no recipients given");
-  const { head, payloadKey } = await headerFor(recipients as Array<ParsedRecipient & { recipient: Recipient }>);
-  return concatBytes(head, encryptPayloadBytes(payloadKey, plaintext));
-}
-
-/** A fresh file key wrapped for each recipient: the header, the nonce, and the payload key. */
-async function headerFor(recipients: Array<{ recipient: Recipient }>): Promise<{ head: Uint8Array; payloadKey: Uint8Array }> {
-  const fileKey = new Uint8Array(randomBytes(16));
-  const stanzas: Stanza[] = [];
-  for (const r of recipients) stanzas.push(...(await r.recipient.wrapFileKey(fileKey)));
-  const headerNoMac = encodeHeaderNoMac(stanzas);
-  const mac = createHmac("sha256", hkdfSha256(fileKey, new Uint8Array(0), "header")).update(headerNoMac).digest();
-  const nonce = new Uint8Array(randomBytes(NONCE_SIZE));
-  const head = concatBytes(headerNoMac, new Uint8Array(Buffer.from(" " + encodeB64NoPad(new Uint8Array(mac)) + "\n")), nonce);
-  const payloadKey = hkdfSha256(fileKey, nonce, "payload");
-  wipe(fileKey);
-  return { head, payloadKey };
-}
-
-/** Encrypts a stream with bounded memory (one 64 KiB chunk at a time). */
-export async function encryptStream(input: ReadableStream<Uint8Array>, recipients: ParsedRecipient[], opts: EncryptOptions = {}): Promise<ReadableStream<Uint8Array>> {
-  const out = await encryptRaw(input, recipients);
-  return opts.armor ? out.pipeThrough(armorEncoder()) : out;
-}
-
-/** Unwraps the file key with the first identity that opens a stanza, then checks the header MAC. */
-async function unwrapFileKey(header: Uint8Array, identities: LoadedIdentity[]): Promise<Uint8Array> {
-  const parsed = parseAgeHeader(header);
-  const stanzas: Stanza[] = parsed.stanzas;
-  let fileKey: Uint8Array | null = null;
+/** The identities that run in this process, and the plugins. */
+function split(identities: LoadedIdentity[]): { natives: LoadedIdentity[]; plugins: PluginIdentity[] } {
+  const natives: LoadedIdentity[] = [];
+  const plugins: PluginIdentity[] = [];
   for (const id of identities) {
+    if (id.identity instanceof PluginIdentity) plugins.push(id.identity);
+    else natives.push(id);
+  }
+  return { natives, plugins };
+}
+
+/** The identities that need no plugin: for checking files just written without asking a hardware key again. */
+export function localIdentities(identities: LoadedIdentity[]): LoadedIdentity[] {
+  return split(identities).natives;
+}
+
+/** The first native identity's file key, or null. */
+async function unwrapNative(header: Uint8Array, parsed: AgeHeader, natives: LoadedIdentity[]): Promise<Uint8Array | null> {
+  for (const id of natives) {
+    let fileKey: Uint8Array | null;
     if (id.identity instanceof TypageIdentity) {
       fileKey = await id.identity.unwrapWithHeader(header.subarray(0, parsed.length));
     } else {
       try {
-        fileKey = await (id.identity as Identity).unwrapFileKey(stanzas);
+        fileKey = await (id.identity as Identity).unwrapFileKey(parsed.stanzas);
       } catch (err) {
         if (err instanceof AgeError) throw err;
         throw new AgeError("header", `invalid stanza: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    if (fileKey !== null) break;
+    if (fileKey !== null) return fileKey;
+  }
+  return null;
+}
+
+/** Names a header for the plugin answers cache: SHA-256 of its bytes. */
+function headerDigest(header: Uint8Array, parsed: AgeHeader): string {
+  return createHash("sha256").update(header.subarray(0, parsed.length)).digest("hex");
+}
+
+/**
+ * Unwraps the file key, then checks the header MAC. Identities that run
+ * here go first; plugins (which may want a touch or a PIN) only when none
+ * of them opens the file, and through the answers of a preload when there
+ * was one.
+ */
+async function unwrapFileKey(header: Uint8Array, identities: LoadedIdentity[]): Promise<Uint8Array> {
+  const parsed = parseAgeHeader(header);
+  const { natives, plugins } = split(identities);
+  let fileKey = await unwrapNative(header, parsed, natives);
+  if (fileKey === null && plugins.length > 0) {
+    const digest = headerDigest(header, parsed);
+    await askPlugins(plugins, [{ digest, stanzas: parsed.stanzas }]);
+    fileKey = pluginAnswer(plugins, digest);
   }
   if (fileKey === null) {
     throw new AgeError("no-match", "no identity matched any of the file's recipients", {
@@ -110,6 +86,37 @@ async function unwrapFileKey(header: Uint8Array, identities: LoadedIdentity[]): 
   const mac = createHmac("sha256", hkdfSha256(fileKey, new Uint8Array(0), "header")).update(parsed.headerNoMac).digest();
   if (!equalBytes(new Uint8Array(mac), parsed.mac)) throw new AgeError("hmac", "header MAC does not match: the file was modified or corrupted");
   return fileKey;
+}
+
+/**
+ * Prepares the decryption of many files at once: every file no native
+ * identity opens goes to the plugin identities in one session per plugin,
+ * so a hardware key asks once for the whole batch. The decryptBytes (or
+ * decryptStream) calls that follow use the answers. Files that do not parse
+ * are left for those calls to report. A plugin that fails (not found, a
+ * crash, a refusal) throws here.
+ */
+export async function preloadFileKeys(files: Uint8Array[], identities: LoadedIdentity[]): Promise<void> {
+  const { natives, plugins } = split(identities);
+  if (plugins.length === 0) return;
+  const todo: HeaderStanzas[] = [];
+  for (const file of files) {
+    let bin: Uint8Array;
+    let parsed: AgeHeader;
+    try {
+      bin = looksArmored(file) ? decodeArmor(file) : file;
+      parsed = parseAgeHeader(bin);
+      const native = await unwrapNative(bin, parsed, natives);
+      if (native !== null) {
+        wipe(native);
+        continue;
+      }
+    } catch {
+      continue; // reported by the decryption itself
+    }
+    todo.push({ digest: headerDigest(bin, parsed), stanzas: parsed.stanzas });
+  }
+  if (todo.length > 0) await askPlugins(plugins, todo);
 }
 
 /** Decrypts a whole file in memory; throws AgeError with the failure kind. All or nothing. */
@@ -179,23 +186,4 @@ export async function decryptStream(input: ReadableStream<Uint8Array>, identitie
     },
   });
   return decryptPayload(payloadKey, rest.getReader());
-}
-export async function readAll(s: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  const r = s.getReader();
-  for (;;) {
-    const { done, value } = await r.read();
-    if (done) break;
-    parts.push(value);
-  }
-  return concatBytes(...parts);
-}
-
-export function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      if (bytes.length > 0) controller.enqueue(bytes);
-      controller.close();
-    },
-  });
 }

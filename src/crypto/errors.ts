@@ -11,7 +11,8 @@ export type AgeErrorKind =
   | "no-match" // no identity opens any stanza
   | "payload" // the STREAM payload fails to authenticate or is truncated
   | "key" // a key, recipient or identity file is malformed
-  | "passphrase"; // a wrong passphrase for an encrypted key
+  | "passphrase" // a wrong passphrase for an encrypted key
+  | "plugin"; // an age plugin is missing, failed, or broke the protocol
 
 export class AgeError extends NixsecError {
   readonly kind: AgeErrorKind;

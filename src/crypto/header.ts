@@ -92,15 +92,22 @@ export function findHeaderEnd(buf: Uint8Array): number {
   }
 }
 
+/**
+ * One stanza as text: `-> ARGS` and the body in 64-column base64 lines. The
+ * age header and the plugin protocol (age-plugin.md, "IPC protocol") share it.
+ */
+export function stanzaText(args: string[], body: Uint8Array): string {
+  let s = "-> " + args.join(" ") + "\n";
+  const b64 = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("base64").replace(/=+$/, "");
+  for (let i = 0; i < b64.length; i += COLUMNS) s += b64.slice(i, i + COLUMNS) + "\n";
+  // The body ends with a line shorter than 64 columns, possibly empty.
+  if (b64.length % COLUMNS === 0) s += "\n";
+  return s;
+}
+
 /** Encodes a header without its MAC (up to and including "---"). */
 export function encodeHeaderNoMac(stanzas: Stanza[]): Uint8Array {
   let s = AGE_VERSION_LINE + "\n";
-  for (const st of stanzas) {
-    s += "-> " + st.args.join(" ") + "\n";
-    const b64 = Buffer.from(st.body).toString("base64").replace(/=+$/, "");
-    for (let i = 0; i < b64.length; i += COLUMNS) s += b64.slice(i, i + COLUMNS) + "\n";
-    // The body ends with a line shorter than 64 columns, possibly empty.
-    if (b64.length % COLUMNS === 0) s += "\n";
-  }
+  for (const st of stanzas) s += stanzaText(st.args, st.body);
   return new Uint8Array(Buffer.from(s + "---", "latin1"));
 }

@@ -5,6 +5,8 @@ import { decodeArmor, looksArmored } from "./armor.js";
 import { parseAgeHeader } from "./header.js";
 
 const CHUNK = 64 * 1024;
+const PQ = new Set(["mlkem768x25519", "mlkem768p256tag", "scrypt"]);
+const CLASSIC = new Set(["X25519", "ssh-ed25519", "ssh-rsa", "p256tag", "piv-p256"]);
 const TAG = 16;
 const NONCE = 16;
 
@@ -58,6 +60,7 @@ export function inspectAge(file: Uint8Array): AgeInspection {
     headerSize: h.length,
     payloadSize,
     plaintextSize: plaintextSizeOf(payloadSize),
-    postQuantum: stanzas.some((s) => s.type === "mlkem768x25519"),
+    // As age-inspect: post-quantum when a post-quantum stanza is there and no classic one.
+    postQuantum: stanzas.some((s) => PQ.has(s.type)) && !stanzas.some((s) => CLASSIC.has(s.type)),
   };
 }

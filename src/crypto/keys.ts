@@ -1,33 +1,34 @@
-// Recipient and identity strings and files, as the age CLI reads them:
-// `-r`/`-R` recipients (age1…, age1pq1…, ssh-ed25519/ssh-rsa lines) and
-// `-i` identity files (AGE-SECRET-KEY-… lines, SSH private keys, and
-// passphrase-encrypted identity files).
-import type { Decrypter } from "age-encryption";
-import { loadTypage, type Identity, type Recipient, type Stanza } from "./stanza.js";
+// Recipient strings and files, as the age CLI reads them (`-r`, `-R`):
+// age1… (X25519), age1pq1… (post-quantum hybrid), age1tag1… / age1tagpq1…
+// (the tag types made for hardware keys), age1NAME1… (a plugin's), and
+// ssh-ed25519 / ssh-rsa public key lines. Identities are in identities.ts.
+import { ECDH } from "node:crypto";
 import { bech32 } from "@scure/base";
+import type { Recipient } from "./stanza.js";
 import { AgeError } from "./errors.js";
-import { parseAgeHeader } from "./header.js";
-import { decodeX25519Identity, decodeX25519Recipient, X25519Identity, X25519Recipient } from "./native-x25519.js";
-import { identityFromSshKey, peekSshPublicKey, readSshPrivateKey, isSshPrivateKeyPem, type PassphraseProvider } from "./openssh-key.js";
-import { ed25519SeedToX25519, parseSshPublicKeyLine, SshEd25519Recipient, SshRsaRecipient, type SshPublicKey } from "./ssh.js";
+import { nativeLabels } from "./labels.js";
+import { decodeX25519Recipient, X25519Recipient } from "./native-x25519.js";
+import { P256TagRecipient } from "./p256tag.js";
+import { hrpOf } from "./plugin-name.js";
+import { PluginRecipient } from "./plugin-recipient.js";
+import { parseSshPublicKeyLine, SshEd25519Recipient, SshRsaRecipient, type SshPublicKey } from "./ssh.js";
 
-export type RecipientKind = "x25519" | "mlkem768x25519" | "ssh-ed25519" | "ssh-rsa";
+export type RecipientKind = "x25519" | "mlkem768x25519" | "p256tag" | "mlkem768p256tag" | "ssh-ed25519" | "ssh-rsa" | "plugin";
 
 export interface ParsedRecipient {
   kind: RecipientKind;
   /** The recipient as written (trimmed; comment kept for SSH keys). */
   text: string;
-  /** What typage's Encrypter.addRecipient takes. */
+  /** What typage's Encrypter.addRecipient takes: an object, or a string typage implements (post-quantum, tag). */
   recipient: Recipient | string;
   ssh?: SshPublicKey;
 }
 
-function hrpOf(s: string): string {
-  const i = s.lastIndexOf("1");
-  return i < 0 ? "" : s.slice(0, i);
-}
-
-/** Parses one recipient string. Throws AgeError kind "key" with a hint. */
+/**
+ * Parses one recipient string. Throws AgeError kind "key" with a hint.
+ * A plugin recipient runs its plugin with the run's PluginContext
+ * (setPluginContext) when it wraps a key.
+ */
 export function parseRecipient(input: string): ParsedRecipient {
   const s = input.trim();
   if (s.startsWith("ssh-")) {
@@ -35,21 +36,55 @@ export function parseRecipient(input: string): ParsedRecipient {
     const recipient = ssh.type === "ssh-ed25519" ? new SshEd25519Recipient(ssh) : new SshRsaRecipient(ssh);
     return { kind: ssh.type, text: s, recipient, ssh };
   }
-  if (s.startsWith("age1")) {
+  if (/^age1/i.test(s)) {
+    if (s !== s.toLowerCase()) throw new AgeError("key", "age recipients are written in lower case");
     const hrp = hrpOf(s);
     if (hrp === "age") return { kind: "x25519", text: s, recipient: new X25519Recipient(decodeX25519Recipient(s)) };
+    // typage implements the post-quantum ones (and validates their ML-KEM keys when encrypting).
     if (hrp === "age1pq") {
-      // Shape check here; typage validates the key itself when encrypting.
-      if (!bech32Shape(s, "age1pq")) throw new AgeError("key", "malformed post-quantum recipient (age1pq1…)");
+      checkedBech32(s, "age1pq", 1216, "post-quantum recipient (age1pq1…)");
       return { kind: "mlkem768x25519", text: s, recipient: s };
     }
-    throw new AgeError("key", `unsupported recipient type "${hrp}"`, {
-      hint: "age plugins (e.g. age1yubikey…) are not supported; use an age1… X25519 key or an SSH public key",
-    });
+    if (hrp === "age1tag") return { kind: "p256tag", text: s, recipient: new P256TagRecipient(checkedTag(s, "age1tag", 33, 0)) };
+    if (hrp === "age1tagpq") {
+      checkedTag(s, "age1tagpq", 1249, 1184);
+      return { kind: "mlkem768p256tag", text: s, recipient: s };
+    }
+    return { kind: "plugin", text: s, recipient: new PluginRecipient(s, false) };
   }
   throw new AgeError("key", `unknown recipient "${s.slice(0, 20)}${s.length > 20 ? "…" : ""}"`, {
-    hint: "a recipient is an age1… key, an age1pq1… key, or an \"ssh-ed25519 AAAA…\" / \"ssh-rsa AAAA…\" public key line",
+    hint: "a recipient is an age1… key (X25519, age1pq1…, age1tag1…, or a plugin's age1NAME1…), or an \"ssh-ed25519 AAAA…\" / \"ssh-rsa AAAA…\" public key line",
   });
+}
+
+/** The labels a native recipient carries, for the label rule (labels.ts); undefined for plugins. */
+export function recipientLabels(r: ParsedRecipient): string[] | undefined {
+  return nativeLabels(r.kind);
+}
+
+function checkedBech32(s: string, prefix: string, length: number, what: string): Uint8Array {
+  let bytes: Uint8Array;
+  try {
+    const d = bech32.decode(s as `${string}1${string}`, false);
+    if (d.prefix !== prefix) throw new Error("prefix");
+    bytes = bech32.fromWords(d.words);
+  } catch {
+    throw new AgeError("key", `malformed ${what}: invalid bech32 encoding`);
+  }
+  if (bytes.length !== length) throw new AgeError("key", `malformed ${what}: ${bytes.length} bytes, expected ${length}`);
+  return bytes;
+}
+
+/** A tag recipient's bytes, once its P-256 point (at `pointAt`; compressed or uncompressed) is on the curve. */
+function checkedTag(s: string, prefix: string, length: number, pointAt: number): Uint8Array {
+  const what = `tag recipient (${prefix}1…)`;
+  const bytes = checkedBech32(s, prefix, length, what);
+  try {
+    ECDH.convertKey(bytes.subarray(pointAt), "prime256v1", undefined, undefined, "uncompressed");
+  } catch {
+    throw new AgeError("key", `malformed ${what}: not a P-256 point`);
+  }
+  return bytes;
 }
 
 /**
@@ -71,185 +106,4 @@ export function parseRecipientsFile(text: string, name: string): ParsedRecipient
   });
   if (out.length === 0) throw new AgeError("key", `${name}: no recipients found`);
   return out;
-}
-
-/** What nixsec needs to know about a loaded identity, besides using it. */
-export interface LoadedIdentity {
-  kind: RecipientKind | "scrypt";
-  /** Where it came from (a file name, an env var), for messages. */
-  source: string;
-  identity: Identity | TypageIdentity;
-  /** The matching recipient, when known without a passphrase. */
-  recipient?: string;
-  ssh?: SshPublicKey;
-  /** ed25519 SSH keys only: the ssh-to-age X25519 identity. */
-  x25519?: X25519Identity;
-}
-
-/**
- * An identity typage implements but does not export (post-quantum hybrid,
- * scrypt). It is asked through Decrypter.decryptHeader on the header bytes.
- */
-export class TypageIdentity {
-  constructor(private readonly add: (d: Decrypter) => void) {}
-
-  async unwrapWithHeader(header: Uint8Array): Promise<Uint8Array | null> {
-    const { Decrypter } = await loadTypage();
-    const d = new Decrypter();
-    this.add(d);
-    try {
-      return await d.decryptHeader(header);
-    } catch (err) {
-      const msg = err instanceof Error ? err.message : String(err);
-      if (msg.startsWith("no identity matched")) return null;
-      if (msg === "invalid header HMAC") throw new AgeError("hmac", "header MAC does not match: the file was modified");
-      throw new AgeError("header", `invalid stanza: ${msg}`);
-    }
-  }
-}
-
-/**
- * A passphrase asked only when a file turns out to be passphrase-encrypted
- * (it has an scrypt stanza), as `age -d` does.
- */
-export function lazyPassphraseIdentity(ask: () => Promise<string>): LoadedIdentity {
-  // One prompt, also when several files are decrypted at once.
-  let inner: Promise<TypageIdentity> | undefined;
-  const identity = new TypageIdentity(() => undefined);
-  identity.unwrapWithHeader = async (header: Uint8Array) => {
-    if (!parseAgeHeader(header).stanzas.some((s) => s.args[0] === "scrypt")) return null;
-    inner ??= ask().then((pass) => new TypageIdentity((d) => d.addPassphrase(pass)));
-    return (await inner).unwrapWithHeader(header);
-  };
-  return { kind: "scrypt", source: "passphrase prompt", identity };
-}
-
-export function passphraseIdentity(passphrase: string): LoadedIdentity {
-  return { kind: "scrypt", source: "passphrase", identity: new TypageIdentity((d) => d.addPassphrase(passphrase)) };
-}
-
-/**
- * An OpenSSH key whose private half is passphrase-protected. Like the age
- * CLI, it asks for the passphrase only when a file has a stanza for its
- * public key, and at most once.
- */
-class LazySshIdentity implements Identity {
-  private unlocked: Promise<Identity> | undefined;
-
-  constructor(
-    private readonly key: SshPublicKey,
-    private readonly text: string,
-    private readonly name: string,
-    private readonly passphrase: PassphraseProvider | undefined,
-  ) {}
-
-  async unwrapFileKey(stanzas: Stanza[]): Promise<Uint8Array | null> {
-    const ours = stanzas.some((s) => s.args[0] === this.key.type && s.args[1] === this.key.tag);
-    if (!ours) return null;
-    this.unlocked ??= readSshPrivateKey(this.text, this.name, this.passphrase).then(identityFromSshKey);
-    return (await this.unlocked).unwrapFileKey(stanzas);
-  }
-}
-
-export interface IdentityFileOptions {
-  /** Asks the passphrase of an encrypted SSH key or identity file. */
-  passphrase?: PassphraseProvider;
-}
-
-/** Parses the contents of an identity file (`-i`). */
-export async function parseIdentityFile(data: Uint8Array, name: string, opts: IdentityFileOptions = {}): Promise<LoadedIdentity[]> {
-  const text = Buffer.from(data).toString("utf8");
-  if (isSshPrivateKeyPem(text)) {
-    const pub = peekSshPublicKey(text, name);
-    if (pub) {
-      // Unencrypted keys load now (cheap, and ssh-to-age needs the seed);
-      // protected ones wait until a file actually has a stanza for them.
-      const eager = await tryUnencrypted(text, name);
-      if (eager) return [eager];
-      return [{ kind: pub.type, source: name, identity: new LazySshIdentity(pub, text, name, opts.passphrase), recipient: pub.type + " " + Buffer.from(pub.wire).toString("base64"), ssh: pub }];
-    }
-    const key = await readSshPrivateKey(text, name, opts.passphrase);
-    return [sshLoaded(key, name)];
-  }
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith("-----BEGIN AGE ENCRYPTED FILE-----") || text.startsWith("age-encryption.org/v1\n")) {
-    return decryptIdentityFile(data, name, opts);
-  }
-  const out: LoadedIdentity[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) return;
-    try {
-      out.push(parseIdentityLine(line, name));
-    } catch (err) {
-      if (err instanceof AgeError) throw new AgeError("key", `${name}:${i + 1}: ${err.message}`, { hint: err.hints });
-      throw err;
-    }
-  });
-  if (out.length === 0) throw new AgeError("key", `${name}: no identities found`, { hint: "an identity file holds AGE-SECRET-KEY-1… lines or one SSH private key" });
-  return out;
-}
-
-async function tryUnencrypted(text: string, name: string): Promise<LoadedIdentity | null> {
-  try {
-    return sshLoaded(await readSshPrivateKey(text, name, undefined), name);
-  } catch (err) {
-    if (err instanceof AgeError && err.message.includes("passphrase-protected")) return null;
-    throw err;
-  }
-}
-
-function sshLoaded(key: Awaited<ReturnType<typeof readSshPrivateKey>>, name: string): LoadedIdentity {
-  const ssh = key.publicKey;
-  const loaded: LoadedIdentity = {
-    kind: ssh.type,
-    source: name,
-    identity: identityFromSshKey(key),
-    recipient: ssh.type + " " + Buffer.from(ssh.wire).toString("base64"),
-    ssh,
-  };
-  if (key.ed25519Seed) {
-    // ssh-to-age: the X25519 identity sops-nix derives from the same key.
-    loaded.x25519 = new X25519Identity(ed25519SeedToX25519(key.ed25519Seed));
-  }
-  return loaded;
-}
-
-export function parseIdentityLine(line: string, source: string): LoadedIdentity {
-  if (line.startsWith("AGE-SECRET-KEY-PQ-1")) {
-    if (!bech32Shape(line.toLowerCase(), "age-secret-key-pq-")) throw new AgeError("key", "malformed post-quantum identity");
-    const add = (d: Decrypter) => d.addIdentity(line);
-    return { kind: "mlkem768x25519", source, identity: new TypageIdentity(add) };
-  }
-  if (line.startsWith("AGE-SECRET-KEY-1")) {
-    const id = new X25519Identity(decodeX25519Identity(line));
-    return { kind: "x25519", source, identity: id, recipient: id.recipient, x25519: id };
-  }
-  if (line.startsWith("AGE-PLUGIN-")) {
-    throw new AgeError("key", "age plugin identities are not supported", { hint: "use an age X25519 key file or an SSH private key" });
-  }
-  throw new AgeError("key", "not an age identity", { hint: "identity lines start with AGE-SECRET-KEY-1" });
-}
-
-async function decryptIdentityFile(data: Uint8Array, name: string, opts: IdentityFileOptions): Promise<LoadedIdentity[]> {
-  if (!opts.passphrase) throw new AgeError("key", `${name}: the identity file is passphrase-encrypted and no passphrase can be asked here`);
-  const { decryptBytes } = await import("./age.js");
-  const pass = await opts.passphrase(name);
-  let plain: Uint8Array;
-  try {
-    plain = await decryptBytes(data, [passphraseIdentity(pass)]);
-  } catch (err) {
-    if (err instanceof AgeError && err.kind === "no-match") throw new AgeError("passphrase", `${name}: incorrect passphrase`);
-    throw err;
-  }
-  return parseIdentityFile(plain, name, {});
-}
-
-/** A valid bech32 string with this prefix, of any length (post-quantum keys exceed 90 characters). */
-function bech32Shape(s: string, prefix: string): boolean {
-  try {
-    return bech32.decode(s as `${string}1${string}`, false).prefix === prefix;
-  } catch {
-    return false;
-  }
 }

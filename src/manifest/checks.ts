@@ -3,9 +3,9 @@
 // problem; each check therefore looks only at the parts that have the right
 // shape and leaves wrong shapes to the schema.
 import { type Issue, formatPath } from "./issues.js";
-import { parseRecipient } from "./keys.js";
+import { parseRecipient, recipientLabelIssues } from "./keys.js";
 import { principalNameProblem, relativeDirProblem, secretNameProblem } from "./names.js";
-import { formatProblem, serviceName } from "./wire.js";
+import { defaultCredentialName, formatOptionPath, formatProblem, optionSegments, serviceName, templateKindProblem } from "./wire.js";
 import { wireEntrySchema } from "./wire-schema.js";
 
 type Raw = Record<string, unknown>;
@@ -15,43 +15,80 @@ export function checkManifest(raw: unknown): Issue[] {
   const admins = mapOrEmpty(raw.admins);
   const hosts = mapOrEmpty(raw.hosts);
   const secrets = mapOrEmpty(raw.secrets);
+  const templates = mapOrEmpty(raw.templates);
   return [
     ...checkSettings(raw.settings),
     ...checkPrincipals(raw.admins, admins, hosts),
     ...checkSecretNames(secrets ?? {}),
     ...checkSecretReferences(secrets ?? {}, admins ?? {}, hosts),
-    ...checkWiring(secrets ?? {}),
+    ...recipientLabelIssues(admins ?? {}, hosts ?? {}, secrets ?? {}),
+    ...checkTemplates(templates ?? {}, secrets ?? {}, admins ?? {}, hosts),
+    ...checkWiring(secrets ?? {}, templates ?? {}),
   ];
 }
 
-/** Formats that fit their consumers, and no two secrets claiming one option or credential. */
-function checkWiring(secrets: Raw): Issue[] {
+/**
+ * Per entry: formats that fit their consumers, consumers a template can have,
+ * hosts that read the secret. Across entries: no two values claiming one
+ * option, credential, samba user, user password or initrd path on one host.
+ */
+function checkWiring(secrets: Raw, templates: Raw): Issue[] {
   const issues: Issue[] = [];
   const claimed = new Map<string, string>();
-  const claim = (key: string, what: string, path: Array<string | number>, name: string): void => {
+  const claim = (key: string, what: string, path: Array<string | number>, owner: string): void => {
     const other = claimed.get(key);
-    if (other !== undefined && other !== name) issues.push({ path, message: `${what} is also wired to secret ${JSON.stringify(other)}` });
-    else claimed.set(key, name);
+    if (other !== undefined && other !== owner) issues.push({ path, message: `${what} is also wired to ${other}` });
+    else claimed.set(key, owner);
   };
-  for (const [name, secret] of Object.entries(secrets)) {
-    if (!isRecord(secret) || !Array.isArray(secret.wire)) continue;
-    const format = typeof secret.format === "string" ? secret.format : "text";
-    secret.wire.forEach((raw: unknown, i) => {
+  const sources = [
+    ...Object.entries(secrets).map(([name, item]) => ["secrets", name, item] as const),
+    ...Object.entries(templates).map(([name, item]) => ["templates", name, item] as const),
+  ];
+  for (const [group, name, item] of sources) {
+    if (!isRecord(item) || !Array.isArray(item.wire)) continue;
+    const kind = group === "secrets" ? "secret" : "template";
+    const owner = `${kind} ${JSON.stringify(name)}`;
+    const readers = Array.isArray(item.hosts) ? item.hosts.filter((h): h is string => typeof h === "string") : [];
+    item.wire.forEach((raw: unknown, i) => {
       const parsed = wireEntrySchema.safeParse(raw);
       if (!parsed.success) return; // the schema reports it
       const e = parsed.data;
-      const path = ["secrets", name, "wire", i];
-      const problem = formatProblem(e, format);
+      const path = [group, name, "wire", i];
+      const problem = group === "secrets" ? formatProblem(e, typeof item.format === "string" ? item.format : "text") : templateKindProblem(e);
       if (problem) issues.push({ path, message: problem });
-      const option = e.option ?? e.credential?.option;
-      if (option) claim(`option ${option}`, `option ${option}`, path, name);
-      if (e.credential) {
-        const cred = e.credential.name ?? name.split("/").pop()!;
-        claim(`credential ${serviceName(e.credential.unit)} ${cred}`, `credential ${cred} of ${e.credential.unit}`, path, name);
+      e.hosts?.forEach((h, j) => {
+        if (!readers.includes(h)) issues.push({ path: [...path, "hosts", j], message: `host ${JSON.stringify(h)} does not read this ${kind} (its hosts: ${readers.join(", ") || "none"})` });
+      });
+      for (const host of e.hosts ?? readers) {
+        const raw = e.option ?? e.credential?.option;
+        const option = raw === undefined ? undefined : formatOptionPath(optionSegments(raw));
+        if (option) claim(`${host} option ${option}`, `option ${option} on ${host}`, path, owner);
+        if (e.credential) {
+          const cred = e.credential.name ?? defaultCredentialName(name);
+          claim(`${host} credential ${serviceName(e.credential.unit)} ${cred}`, `credential ${cred} of ${e.credential.unit} on ${host}`, path, owner);
+        }
+        if (e.samba) claim(`${host} samba ${e.samba}`, `samba user ${e.samba} on ${host}`, path, owner);
+        if (e.userPassword) claim(`${host} user ${e.userPassword}`, `the password of user ${e.userPassword} on ${host}`, path, owner);
+        if (e.initrd) claim(`${host} initrd ${e.initrd}`, `initrd path ${e.initrd} on ${host}`, path, owner);
       }
-      if (e.samba) claim(`samba ${e.samba}`, `samba user ${e.samba}`, path, name);
-      if (e.userPassword) claim(`user ${e.userPassword}`, `the password of user ${e.userPassword}`, path, name);
     });
+  }
+  return issues;
+}
+
+/** Template names (distinct from secret names), hosts and text sources. Placeholders are checked by `nixsec gen`, which reads the text. */
+function checkTemplates(templates: Raw, secrets: Raw, admins: Raw, hosts: Raw | undefined): Issue[] {
+  const issues: Issue[] = [];
+  for (const [name, t] of Object.entries(templates)) {
+    const problem = secretNameProblem(name)?.replace(/^secret name/, "template name");
+    if (problem) issues.push({ path: ["templates", name], message: problem });
+    else if (Object.hasOwn(secrets, name)) issues.push({ path: ["templates", name], message: `${JSON.stringify(name)} is also a secret; templates and secrets share one namespace (wires name either)` });
+    if (!isRecord(t)) continue;
+    if (typeof t.file === "string") {
+      const fileProblem = relativeDirProblem(t.file);
+      if (fileProblem) issues.push({ path: ["templates", name, "file"], message: fileProblem });
+    }
+    issues.push(...hostReferences(["templates", name], t.hosts, admins, hosts));
   }
   return issues;
 }
@@ -135,22 +172,27 @@ function checkSecretNames(secrets: Raw): Issue[] {
   return issues;
 }
 
+function hostReferences(at: Array<string | number>, list: unknown, admins: Raw, hosts: Raw | undefined): Issue[] {
+  const issues: Issue[] = [];
+  if (!Array.isArray(list) || !hosts) return issues;
+  const seen = new Set<string>();
+  list.forEach((host: unknown, i) => {
+    if (typeof host !== "string") return;
+    const path = [...at, "hosts", i];
+    if (seen.has(host)) issues.push({ path, message: `host ${JSON.stringify(host)} is listed twice` });
+    seen.add(host);
+    if (Object.hasOwn(hosts, host)) return;
+    const note = Object.hasOwn(admins, host) ? `; ${JSON.stringify(host)} is an admin, and admins read every secret` : "";
+    issues.push({ path, message: `unknown host ${JSON.stringify(host)}${note}` });
+  });
+  return issues;
+}
+
 function checkSecretReferences(secrets: Raw, admins: Raw, hosts: Raw | undefined): Issue[] {
   const issues: Issue[] = [];
   for (const [name, secret] of Object.entries(secrets)) {
     if (!isRecord(secret)) continue;
-    if (Array.isArray(secret.hosts) && hosts) {
-      const seen = new Set<string>();
-      secret.hosts.forEach((host: unknown, i) => {
-        if (typeof host !== "string") return;
-        const path = ["secrets", name, "hosts", i];
-        if (seen.has(host)) issues.push({ path, message: `host ${JSON.stringify(host)} is listed twice` });
-        seen.add(host);
-        if (Object.hasOwn(hosts, host)) return;
-        const note = Object.hasOwn(admins, host) ? `; ${JSON.stringify(host)} is an admin, and admins read every secret` : "";
-        issues.push({ path, message: `unknown host ${JSON.stringify(host)}${note}` });
-      });
-    }
+    issues.push(...hostReferences(["secrets", name], secret.hosts, admins, hosts));
     const generate = secret.generate;
     if (isRecord(generate) && generate.kind === "password-hash" && typeof generate.from === "string") {
       const path = ["secrets", name, "generate", "from"];

@@ -6,13 +6,16 @@ import { type Document, isCollection, isMap, isNode, isScalar, isSeq, type YAMLM
 import { NixsecError } from "../errors.js";
 import { documentOf, withDocument } from "./document.js";
 import type { Manifest } from "./load.js";
-import type { SecretInput } from "./schema.js";
+import type { SecretInput, TemplateSpec } from "./schema.js";
+import { didYouMean } from "./issues.js";
 import { validateDocument } from "./validate.js";
 
 export { renderManifest, saveManifest } from "./save.js";
 
 /** Fields for `putSecret`: `undefined` leaves a field as it is, `null` removes it. */
 export type SecretFields = { [K in keyof SecretInput]?: SecretInput[K] | null };
+/** Fields for `putTemplate`, as for `putSecret`. */
+export type TemplateFields = { [K in keyof TemplateSpec]?: TemplateSpec[K] | null };
 
 type Group = "admins" | "hosts";
 
@@ -65,7 +68,21 @@ export function removeHost(m: Manifest, name: string, options: { fromSecrets?: b
 
 /** Creates a secret, or changes the given fields of an existing one. */
 export function putSecret(m: Manifest, name: string, fields: SecretFields): Manifest {
-  const exists = Object.hasOwn(m.data.secrets, name);
+  return putEntry(m, "secrets", name, fields);
+}
+
+/** Creates a template, or changes the given fields of an existing one. */
+export function putTemplate(m: Manifest, name: string, fields: TemplateFields): Manifest {
+  return putEntry(m, "templates", name, fields);
+}
+
+export function removeTemplate(m: Manifest, name: string): Manifest {
+  if (!Object.hasOwn(m.data.templates, name)) throw new NixsecError(`no template named ${JSON.stringify(name)}${didYouMean(name, Object.keys(m.data.templates))}`, { hint: "`nixsec template list` shows the templates" });
+  return edit(m, (doc) => doc.deleteIn(["templates", name]));
+}
+
+function putEntry(m: Manifest, group: "secrets" | "templates", name: string, fields: Record<string, unknown>): Manifest {
+  const exists = Object.hasOwn(m.data[group], name);
   return edit(m, (doc) => {
     if (!exists) {
       const initial = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== null));
@@ -74,13 +91,13 @@ export function putSecret(m: Manifest, name: string, fields: SecretFields): Mani
         const child = node.get(field, true);
         if (isCollection(child)) child.flow = true; // `hosts: [a, b]`, `generate: {kind: hex}`
       }
-      put(doc, ["secrets", name], node);
+      put(doc, [group, name], node);
       return;
     }
     for (const [field, value] of Object.entries(fields)) {
       if (value === undefined) continue;
-      if (value === null) doc.deleteIn(["secrets", name, field]);
-      else put(doc, ["secrets", name, field], value);
+      if (value === null) doc.deleteIn([group, name, field]);
+      else put(doc, [group, name, field], value);
     }
   });
 }
@@ -115,7 +132,8 @@ function setPrincipalKey(m: Manifest, group: Group, name: string, key: string): 
 
 function requireEntry(m: Manifest, group: Group, name: string): void {
   if (!Object.hasOwn(m.data[group], name)) {
-    throw new NixsecError(`no ${group === "admins" ? "admin" : "host"} named ${JSON.stringify(name)}`);
+    const kind = group === "admins" ? "admin" : "host";
+    throw new NixsecError(`no ${kind} named ${JSON.stringify(name)}${didYouMean(name, Object.keys(m.data[group]))}`, { hint: `\`nixsec ${kind} list\` shows the ${kind}s` });
   }
 }
 
@@ -144,7 +162,9 @@ function put(doc: Document, path: string[], value: unknown): void {
     return;
   }
   const node = isCollection(value) ? value : doc.createNode(value);
-  if (isCollection(existing) && isCollection(node)) node.flow = existing.flow;
+  // Keep the style of a list or map that had items, or that gets only scalars
+  // (`hosts: [a, b]`); an empty `[]` that gets maps becomes a block.
+  if (isCollection(existing) && isCollection(node)) node.flow = existing.flow && (existing.items.length > 0 || (Array.isArray(value) && value.every((v) => v === null || typeof v !== "object")));
   if (existing === undefined && isMap(parent)) {
     // A new entry: separate it by a blank line when its siblings are.
     const pair = doc.createPair(path.at(-1), node);

@@ -6,10 +6,13 @@ export { parseManifest } from "./validate.js";
 export { documentOf } from "./document.js";
 export {
   type SecretFields,
+  type TemplateFields,
   addAdmin,
   addHost,
   putSecret,
+  putTemplate,
   removeAdmin,
+  removeTemplate,
   removeHost,
   removeSecret,
   setAdminKey,
@@ -22,11 +25,12 @@ export {
   type SecretInput,
   type SecretSpec,
   type Settings,
+  type TemplateSpec,
   MANIFEST_VERSION,
 } from "./schema.js";
-export { type Issue, ManifestError, formatPath } from "./issues.js";
+export { type Issue, ManifestError, didYouMean, formatPath, suggestions } from "./issues.js";
 export { type Recipient, type RecipientType, parseRecipient } from "./keys.js";
 export { durationMs } from "./names.js";
 export { manifestJsonSchema, renderManifestJsonSchema } from "./json-schema.js";
-export { type WireEntry, OPTION_ROOTS, serviceName } from "./wire.js";
+export { type WireEntry, CONSUMER_KINDS, credentialNameProblem, defaultCredentialName, envVarProblem, formatOptionPath, optionSegments, ownerUnit, parseOptionPath, serviceName, templateKindProblem, UNIT_PATTERN } from "./wire.js";
 export { wireEntrySchema } from "./wire-schema.js";

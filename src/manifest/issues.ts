@@ -126,6 +126,34 @@ export function fromZodIssues(
   return out;
 }
 
+/**
+ * Names a user may have meant by `word`: those within a few typos (a
+ * quarter of the length, at least 1; a swap of two letters is one), nearest
+ * first; failing that, those whose last path segment matches (`clientSecret`
+ * for `withings/oauthClientSecret`). At most `max`.
+ */
+export function suggestions(word: string, candidates: Iterable<string>, max = 3): string[] {
+  const w = word.toLowerCase();
+  const scored: Array<[string, number]> = [];
+  const bySegment: string[] = [];
+  const last = (s: string) => s.split("/").pop()!.toLowerCase();
+  for (const c of candidates) {
+    if (c === word) continue;
+    const d = editDistance(w, c.toLowerCase(), true);
+    if (d <= Math.max(1, Math.floor(Math.max(w.length, c.length) / 4))) scored.push([c, d]);
+    else if (last(c).includes(last(word)) || last(word).includes(last(c))) bySegment.push(c);
+  }
+  scored.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
+  const near = scored.map(([c]) => c);
+  return (near.length ? near : bySegment.sort()).slice(0, max);
+}
+
+/** `; did you mean "x"?` (or "x" or "y"), or "" when nothing is near. */
+export function didYouMean(word: string, candidates: Iterable<string>): string {
+  const near = suggestions(word, candidates);
+  return near.length ? `; did you mean ${near.map((n) => JSON.stringify(n)).join(" or ")}?` : "";
+}
+
 /** The known field within edit distance 2 of `word`, if exactly one is nearest. */
 function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
@@ -137,13 +165,17 @@ function closest(word: string, candidates: readonly string[]): string | undefine
   return best;
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance; with `swaps`, a swap of adjacent letters counts as one edit (optimal string alignment). */
+function editDistance(a: string, b: string, swaps = false): number {
+  let prev2: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     for (let j = 1; j <= b.length; j++) {
       row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (swaps && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, prev2[j - 2]! + 1);
     }
+    prev2 = prev;
     prev = row;
   }
   return prev[b.length]!;

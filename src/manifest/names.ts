@@ -18,6 +18,20 @@ export const UNIX_NAME_PATTERN = "^([A-Za-z_][A-Za-z0-9_.-]{0,31}\\$?|[0-9]{1,10
 /** A permission mode for the decrypted file, as agenix and sops-nix take it. */
 export const MODE_PATTERN = "^0[0-7]{3}$";
 
+/**
+ * Why a mode is refused, or undefined. A decrypted secret is never for
+ * everyone: any permission for "other" users (the last digit) is refused,
+ * since the file would be readable (or writable) by every account and
+ * service on the host. Sharing goes through a group.
+ */
+export function modeProblem(mode: string): string | undefined {
+  if (!new RegExp(MODE_PATTERN).test(mode)) return 'must be an octal mode such as "0400" or "0440"';
+  if ((parseInt(mode, 8) & 0o007) !== 0) {
+    return `${mode} gives every user on the host access to the decrypted file; the last digit must be 0 (share it with a group instead: group: NAME, mode: "0440")`;
+  }
+  return undefined;
+}
+
 /** A rotation age: a positive number of hours, days, weeks or years. */
 export const DURATION_PATTERN = "^[1-9][0-9]*[hdwy]$";
 

@@ -2,7 +2,7 @@
 // or YAML libraries: a cached manifest is read in a few milliseconds, and
 // validation (validate.ts) is loaded only when the cache cannot answer.
 export { type Manifest, MANIFEST_FILE, findManifest, loadManifest } from "./load.js";
-export type { GenerateSpec, ManifestData, SecretSpec, Settings } from "./schema.js";
-export { type Issue, ManifestError, formatPath } from "./issues.js";
+export type { GenerateSpec, ManifestData, SecretSpec, Settings, TemplateSpec } from "./schema.js";
+export { type Issue, ManifestError, didYouMean, formatPath, suggestions } from "./issues.js";
 export { durationMs } from "./names.js";
-export { type WireEntry, OPTION_ROOTS, serviceName } from "./wire.js";
+export { type WireEntry, defaultCredentialName, formatOptionPath, optionSegments, ownerUnit, parseOptionPath, serviceName } from "./wire.js";

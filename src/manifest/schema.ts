@@ -10,6 +10,7 @@ import {
   DURATION_PATTERN,
   MODE_PATTERN,
   PRINCIPAL_NAME_PATTERN,
+  modeProblem,
   RELATIVE_DIR_PATTERN,
   SECRET_NAME_PATTERN,
   UNIX_NAME_PATTERN,
@@ -48,6 +49,17 @@ const host = z
     ),
   })
   .describe("One machine, named as in nixosConfigurations.");
+
+const fileMode = z
+  .string({ error: (iss) => (typeof iss.input === "number" ? UNQUOTED_MODE : undefined) })
+  .superRefine((mode, ctx) => {
+    const problem = modeProblem(mode);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .meta({ pattern: MODE_PATTERN })
+  .default("0400");
+const unixUserOrId = z.string().regex(new RegExp(UNIX_NAME_PATTERN), "must be a unix user name or a numeric uid");
+const unixGroupOrId = z.string().regex(new RegExp(UNIX_NAME_PATTERN), "must be a unix group name or a numeric gid");
 
 const byteCount = z.int().min(16).max(1024);
 
@@ -89,15 +101,9 @@ export const secretSchema = z
       .array(z.string().meta({ pattern: PRINCIPAL_NAME_PATTERN }))
       .meta({ uniqueItems: true })
       .describe("Hosts that decrypt this secret at activation. Admins can always decrypt. [] means admins only."),
-    owner: z.string().regex(new RegExp(UNIX_NAME_PATTERN), "must be a unix user name or a numeric uid")
-      .default("root").describe("User that owns the decrypted file on the host."),
-    group: z.string().regex(new RegExp(UNIX_NAME_PATTERN), "must be a unix group name or a numeric gid")
-      .optional().describe("Group of the decrypted file. Default: the owner's primary group."),
-    mode: z
-      .string({ error: (iss) => (typeof iss.input === "number" ? UNQUOTED_MODE : undefined) })
-      .regex(new RegExp(MODE_PATTERN), 'must be an octal mode such as "0400" or "0440"')
-      .default("0400")
-      .describe("Permissions of the decrypted file, as a quoted octal string."),
+    owner: unixUserOrId.default("root").describe("User that owns the decrypted file on the host."),
+    group: unixGroupOrId.optional().describe("Group of the decrypted file. Default: the owner's primary group."),
+    mode: fileMode.describe("Permissions of the decrypted file, as a quoted octal string. Modes that give other users any access (a last digit other than 0) are refused."),
     format: z.enum(["text", "env", "binary"]).default("text")
       .describe("text: one value; env: KEY=value lines for EnvironmentFile=; binary: arbitrary bytes."),
     description: z.string().optional().describe("What the secret is for; shown by `nixsec status`."),
@@ -108,6 +114,27 @@ export const secretSchema = z
       .describe("Where the secret is used on its hosts: NixOS options, systemd credentials, EnvironmentFile, samba, user passwords. `nixsec gen` turns it into Nix."),
   })
   .describe("One secret, stored encrypted as <secretsDir>/<name>.age.");
+
+export const templateSchema = z
+  .strictObject({
+    hosts: z
+      .array(z.string().meta({ pattern: PRINCIPAL_NAME_PATTERN }))
+      .meta({ uniqueItems: true })
+      .describe("Hosts that render this template; each must read every secret it names."),
+    owner: unixUserOrId.default("root").describe("User that owns the rendered file on the host."),
+    group: unixGroupOrId.optional().describe("Group of the rendered file. Default: the owner's primary group."),
+    mode: fileMode.describe("Permissions of the rendered file, as a quoted octal string (the last digit must be 0)."),
+    file: z.string().meta({ pattern: RELATIVE_DIR_PATTERN }).optional()
+      .describe("The template text: a file in the repository, relative to nixsec.yaml. Placeholders {{ nixsec:SECRET }} name secrets."),
+    content: z.string().optional().describe("The template text inline, instead of file."),
+    description: z.string().optional().describe("What the rendered file is for."),
+    wire: z.array(wireEntrySchema).default([])
+      .describe("Where the rendered file is used: options, credentials, EnvironmentFile, restarts (as for a secret)."),
+  })
+  .superRefine((t, ctx) => {
+    if ((t.file === undefined) === (t.content === undefined)) ctx.addIssue({ code: "custom", message: "give the template text as file or content (exactly one)" });
+  })
+  .describe("A file rendered on the host from text with placeholders for secrets, into a runtime path (never the Nix store). The text itself is not secret.");
 
 export const settingsSchema = z
   .strictObject({
@@ -133,12 +160,17 @@ export const manifestSchema = z
       .record(z.string().meta({ pattern: SECRET_NAME_PATTERN }), secretSchema)
       .default({})
       .describe("Secrets keyed by name, a path such as service/key."),
+    templates: z
+      .record(z.string().meta({ pattern: SECRET_NAME_PATTERN }), templateSchema)
+      .default({})
+      .describe("Templates keyed by name (a path such as app/config, distinct from every secret name)."),
   })
   .describe("nixsec manifest: who may read which secret. One per flake, at its root, named nixsec.yaml.");
 
 /** The manifest with defaults applied. */
 export type ManifestData = z.output<typeof manifestSchema>;
 export type SecretSpec = z.output<typeof secretSchema>;
+export type TemplateSpec = z.output<typeof templateSchema>;
 export type GenerateSpec = z.output<typeof generateSchema>;
 export type Settings = z.output<typeof settingsSchema>;
 /** A secret as written by hand or by an edit: defaults not yet applied. */

@@ -2,7 +2,7 @@
 // entry in the bundle (scripts/build.mjs) so that a worker loads the age layer
 // and nothing else. Plaintexts arrive by postMessage and are wiped after use.
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
-import { bulkCrypto, encryptBytes, parseRecipient, type ParsedRecipient } from "../crypto/index.js";
+import { bulkCrypto, encryptBytes, parseRecipient, type ParsedRecipient, type PluginWrap } from "../crypto/index.js";
 
 export const MARK = "nixsec-encrypt-worker/v1";
 
@@ -11,6 +11,8 @@ export interface EncryptJob {
   /** Recipient strings as in the manifest. */
   recipients: string[];
   armor: boolean;
+  /** Plugin recipients' stanzas, wrapped beforehand in one session for the whole run (the plugin runs in the main thread). */
+  pluginWrap?: PluginWrap | null;
 }
 
 export interface Request extends EncryptJob {
@@ -43,13 +45,16 @@ function serve(): void {
   port.on("message", (req: Request) => {
     // A bad recipient rejects this job only (parse throws synchronously).
     Promise.resolve()
-      .then(() => encryptBytes(req.plaintext, parse(req.recipients), { armor: req.armor }))
+      .then(() => encryptBytes(req.plaintext, parse(req.recipients), { armor: req.armor, pluginWrap: req.pluginWrap }))
       // A ciphertext that owns its whole buffer moves to the main thread
       // instead of being copied (never a view into a shared pool).
       .then((ciphertext) => port.postMessage({ id: req.id, ciphertext } satisfies Reply, ownsBuffer(ciphertext) ? [ciphertext.buffer as ArrayBuffer] : []))
       // Crypto errors name keys and stanzas, never values.
       .catch((err: unknown) => port.postMessage({ id: req.id, error: err instanceof Error ? err.message : String(err) } satisfies Reply))
-      .finally(() => req.plaintext.fill(0));
+      .finally(() => {
+        req.plaintext.fill(0);
+        req.pluginWrap?.fileKey.fill(0);
+      });
   });
   port.postMessage({ ready: true } satisfies Reply);
 }

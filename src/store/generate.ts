@@ -5,6 +5,7 @@ import { createHash, generateKeyPairSync, randomBytes, randomInt } from "node:cr
 import { NixsecError } from "../errors.js";
 import { utf8 } from "../crypto/bytes.js";
 import { encodeWireString } from "../crypto/ssh-wire.js";
+import { readSshPrivateKey } from "../crypto/openssh-key.js";
 import { importScalar, x25519Base } from "../crypto/x25519.js";
 
 export const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -110,6 +111,32 @@ export async function generateValue(req: GenerateRequest): Promise<Generated> {
       return { value: text(await hashPassword(req.password)) };
     }
   }
+}
+
+/**
+ * The public half of a generated key pair, derived from the private key (it
+ * is not stored): a WireGuard key (`wg pubkey`), or an SSH private key's
+ * public key line. `kind` is the secret's generator, when it has one.
+ */
+export async function publicKeyOf(name: string, value: Uint8Array, kind?: GenerateKind): Promise<{ kind: "wireguard" | "ssh"; publicKey: string }> {
+  const text = Buffer.from(value).toString("utf8");
+  if (kind === "ssh-ed25519" || (kind === undefined && /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text))) {
+    try {
+      const k = await readSshPrivateKey(text, name);
+      const pub = k.publicKey;
+      return { kind: "ssh", publicKey: `${pub.type} ${Buffer.from(pub.wire).toString("base64")}${pub.comment ? " " + pub.comment : ""}` };
+    } catch (err) {
+      throw new NixsecError(`${name} is not an SSH private key nixsec can read: ${(err as Error).message}`, { hint: "--public works for unencrypted ssh-ed25519 and ssh-rsa keys" });
+    }
+  }
+  const trimmed = text.trim();
+  const raw = /^[A-Za-z0-9+/]{43}=$/.test(trimmed) ? Buffer.from(trimmed, "base64") : undefined;
+  if (raw?.length === 32 && (kind === undefined || kind === "wireguard")) {
+    return { kind: "wireguard", publicKey: Buffer.from(x25519Base(importScalar(new Uint8Array(raw)))).toString("base64") };
+  }
+  throw new NixsecError(`${name} holds neither a WireGuard nor an SSH private key, so it has no public key to show`, {
+    hint: "--public is for secrets made with --generate wireguard or --generate ssh-ed25519 (or holding such a key)",
+  });
 }
 
 /** A short, non-reversible fingerprint of a value, for logs and lock files. */

@@ -8,6 +8,7 @@
 //
 //   {"nixsec-lock":1,"about":"…"}
 //   {"secret":"samba/alice","sha256":"<hex of the .age file>","valueChanged":"2026-11-22T10:00:00Z",
+//    "valueId":"<16 random base64url characters>",
 //    "admins":{"alice":"age1…"},"hosts":{"storage2":"ssh-ed25519 SHA256:…"}}      (one line)
 //
 // - one line per secret, sorted by name; keys in a fixed order; readers sorted
@@ -18,13 +19,19 @@
 //   (a crash between writing it and the lock, a merge, another tool), the
 //   entry is not trusted and the file is rekeyed.
 // - `valueChanged` is absent when unknown (a file nixsec did not write).
+// - `valueId` is a random id drawn whenever the value changes (add, edit,
+//   rotate) and kept when only the readers change (rekey, admin and host
+//   changes, grant, revoke). Consumers restart when it changes: nixsec gen
+//   copies it into the generated data as the restart trigger. It is never
+//   derived from the value. An entry without one (older locks, files changed
+//   outside nixsec) gets one the next time nixsec writes the file.
 // - Merge conflicts need no hand resolution: conflict-marker lines are
 //   skipped, and of several entries for one secret the one whose `sha256`
 //   matches the file wins. The next write of the lock cleans the file up.
 //
 // Write order keeps the lock from claiming a state the files lack: the
 // ciphertexts are written (atomically, fsynced) first, the lock last.
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { NixsecError } from "../errors.js";
@@ -34,7 +41,7 @@ import { readersOf, secretFile, type Store } from "./store.js";
 
 export const LOCK_FILE = "nixsec.lock";
 export const LOCK_VERSION = 1;
-const ABOUT = "for each secret: the readers its file was encrypted to, the file's sha256, when its value last changed. Written by nixsec; commit it.";
+const ABOUT = "for each secret: the readers its file was encrypted to, the file's sha256, when its value last changed and its value id (the restart trigger). Written by nixsec; commit it.";
 
 /** Readers by name: key id per admin and per host. */
 export interface ReaderKeys {
@@ -48,6 +55,8 @@ export interface LockEntry extends ReaderKeys {
   sha256: string;
   /** ISO 8601 (UTC, seconds) time the value was last set; undefined when unknown. */
   valueChanged?: string;
+  /** Random id of the current value (the consumers' restart trigger); undefined when unknown. */
+  valueId?: string;
 }
 
 export interface LockRead {
@@ -116,8 +125,25 @@ function entryProblem(o: Record<string, unknown>): string | undefined {
   if (typeof o.secret !== "string" || o.secret === "") return "no secret name";
   if (typeof o.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(o.sha256)) return "sha256 is not 64 hex digits";
   if (o.valueChanged !== undefined && (typeof o.valueChanged !== "string" || Number.isNaN(Date.parse(o.valueChanged)))) return "valueChanged is not a date";
+  if (o.valueId !== undefined && (typeof o.valueId !== "string" || !VALUE_ID.test(o.valueId))) return "valueId is not an id";
   if (!isReaderMap(o.admins) || !isReaderMap(o.hosts)) return "admins and hosts must map names to key ids";
   return undefined;
+}
+
+const VALUE_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** A new value id: 96 random bits, base64url. */
+export function newValueId(): string {
+  return randomBytes(12).toString("base64url");
+}
+
+/**
+ * The value id of an entry rewritten without a new value: kept when `old`
+ * described the file being replaced (`trusted`), else new, since a file
+ * changed outside nixsec may hold another value.
+ */
+export function carriedValueId(old: LockEntry | undefined, trusted: boolean): string {
+  return trusted && old?.valueId !== undefined ? old.valueId : newValueId();
 }
 
 const CONFLICT_MARKER = /^(<{7}|={7}|>{7}|\|{7})( |$)/;
@@ -160,6 +186,7 @@ export function parseLock(text: string, file: string): LockRead {
     }
     const entry: LockEntry = { secret: rec.secret as string, sha256: rec.sha256 as string, admins: rec.admins as Record<string, string>, hosts: rec.hosts as Record<string, string> };
     if (rec.valueChanged !== undefined) entry.valueChanged = rec.valueChanged as string;
+    if (rec.valueId !== undefined) entry.valueId = rec.valueId as string;
     const list = candidates.get(entry.secret) ?? [];
     list.push(entry);
     candidates.set(entry.secret, list);
@@ -196,6 +223,7 @@ export function renderEntry(e: LockEntry): string {
   if (cached !== undefined) return cached;
   const o: Record<string, unknown> = { secret: e.secret, sha256: e.sha256 };
   if (e.valueChanged !== undefined) o.valueChanged = e.valueChanged;
+  if (e.valueId !== undefined) o.valueId = e.valueId;
   o.admins = sortedMap(e.admins);
   o.hosts = sortedMap(e.hosts);
   const line = JSON.stringify(o);
@@ -254,9 +282,11 @@ export function isoSeconds(d: Date): string {
 
 /**
  * Records that nixsec just wrote `name`'s file for its current readers; with
- * `valueChanged`, that its value changed then. Call after the file write.
+ * `valueChanged`, that its value changed then (a new value id). Without it
+ * the value id is kept when the old entry described the file written over
+ * (`previousSha256`), else drawn anew. Call after the file write.
  */
-export async function recordWrite(store: Store, name: string, opts: { valueChanged?: Date } = {}): Promise<void> {
+export async function recordWrite(store: Store, name: string, opts: { valueChanged?: Date; previousSha256?: string } = {}): Promise<void> {
   const read = readLock(store);
   const entries = resolveLock(store, read);
   const sha = fileSha(store, name);
@@ -265,8 +295,15 @@ export async function recordWrite(store: Store, name: string, opts: { valueChang
   const entry: LockEntry = { secret: name, sha256: sha, ...desiredReaders(store, name) };
   const changed = opts.valueChanged ? isoSeconds(opts.valueChanged) : old?.valueChanged;
   if (changed !== undefined) entry.valueChanged = changed;
+  entry.valueId = opts.valueChanged ? newValueId() : carriedValueId(old, old !== undefined && old.sha256 === opts.previousSha256);
   entries.set(name, entry);
   await writeLock(store, entries.values(), read.text);
+}
+
+/** The value id the lock records for `name`'s file as it is on disk, if it describes that file. */
+export function valueIdOf(entries: Map<string, LockEntry>, name: string, fileSha256: string): string | undefined {
+  const e = entries.get(name);
+  return e && e.sha256 === fileSha256 ? e.valueId : undefined;
 }
 
 /** Drops a removed secret from the lock. */

@@ -13,11 +13,12 @@
 // 4. Record the written files in the lock, last and at most every half second,
 //    so the lock never names a file state that is not on disk. A file written
 //    but not yet recorded no longer matches its lock hash and is rekeyed again.
-import { AgeError, bulkCrypto, decryptBytes, type LoadedIdentity } from "../crypto/index.js";
+import { AgeError, bulkCrypto, decryptBytes, localIdentities, preloadFileKeys, wrapPluginRecipients, type LoadedIdentity, type PluginWrap } from "../crypto/index.js";
+import { recipientCache } from "./encrypt-worker.js";
 import { NixsecError } from "../errors.js";
 import { writeFileAtomic } from "./atomic.js";
-import { lockFile, renderLock, resolveLock, sha256Hex, type LockEntry } from "./lock.js";
-import { headerFits, idsOf, scanHeader, type PlanItem, type RekeyPlan, type StoreScan } from "./rekey.js";
+import { carriedValueId, lockFile, renderLock, resolveLock, sha256Hex, type LockEntry } from "./lock.js";
+import { headerFits, idsOf, scanHeader, type PlanItem, type ReasonKind, type RekeyPlan, type StoreScan } from "./rekey.js";
 import { inlineEncryptor, workerEncryptor, type Encryptor } from "./rekey-worker.js";
 import { readersOf, secretFile, type Store } from "./store.js";
 
@@ -87,10 +88,14 @@ export async function startEncryptor(wraps: number, files: number, jobs: number 
   return inlineEncryptor();
 }
 
+/** Reasons under which the old lock entry did not describe the file (its value may differ). */
+const UNTRUSTED: ReadonlySet<ReasonKind> = new Set(["not-locked", "file-changed", "unreadable"]);
+
 interface Job {
   item: PlanItem;
   recipients: string[];
   armor: boolean;
+  pluginWrap?: PluginWrap | null;
   old?: LockEntry;
   value?: Uint8Array;
   ciphertext?: Promise<Uint8Array>;
@@ -105,17 +110,24 @@ async function decryptAll(scan: StoreScan, jobs: Job[], ids: LoadedIdentity[], e
   const byName = new Map(scan.states.map((s) => [s.secret, s]));
   const failed: string[] = [];
   const kinds = new Set<string>();
+  // One plugin session for every file a plugin identity must open: a
+  // hardware key asks for its PIN or touch once per run, not once per file.
+  await preloadFileKeys(jobs.flatMap((j) => byName.get(j.item.secret)?.file?.bytes ?? []), ids);
+  // Likewise one session per plugin recipient (a hardware-key admin) for all the new files' keys.
+  const parse = recipientCache();
+  const wraps = await wrapPluginRecipients(jobs.map((j) => parse(j.recipients)));
+  wraps.forEach((w, i) => (jobs[i]!.pluginWrap = w));
   for (const [i, job] of jobs.entries()) {
     const file = byName.get(job.item.secret)?.file;
     try {
       if (!file) throw new AgeError("header", "missing");
       job.value = await decryptBytes(file.bytes, ids);
       if (failed.length === 0) {
-        job.ciphertext = encryptor.encrypt({ plaintext: job.value, recipients: job.recipients, armor: job.armor });
+        job.ciphertext = encryptor.encrypt({ plaintext: job.value, recipients: job.recipients, armor: job.armor, pluginWrap: job.pluginWrap });
         job.ciphertext.catch(() => undefined); // awaited in order by the writer
       }
     } catch (err) {
-      if (!(err instanceof AgeError)) throw err;
+      if (!(err instanceof AgeError) || err.kind === "plugin") throw err; // a plugin's failure is the news, not the files
       failed.push(job.item.secret);
       kinds.add(err.kind === "no-match" ? "no-match" : "broken");
     }
@@ -196,6 +208,8 @@ export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPla
           () => {
             const entry: LockEntry = { secret: j.item.secret, sha256: sha256Hex(ciphertext), ...j.item.desired };
             if (j.old?.valueChanged) entry.valueChanged = j.old.valueChanged;
+            // Same value, new readers: the consumers' restart trigger stays (lock.ts, valueId).
+            entry.valueId = carriedValueId(j.old, !j.item.reasons.some((r) => UNTRUSTED.has(r.kind)));
             entries.set(j.item.secret, entry);
             result.written.push(j.item.secret);
             opts.onProgress?.({ phase: "write", done: result.written.length, total: jobs.length });
@@ -220,7 +234,10 @@ export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPla
       await flush();
     }
   } finally {
-    for (const j of jobs) j.value?.fill(0);
+    for (const j of jobs) {
+      j.value?.fill(0);
+      j.pluginWrap?.fileKey.fill(0);
+    }
     await encryptor.close();
   }
   result.written.sort();
@@ -256,7 +273,8 @@ function completionQueue(jobs: Job[]): { next(encryptor: Encryptor): Promise<Job
  * Checks a new ciphertext before it replaces a file: its header has exactly
  * the planned readers, and it decrypts to the value with an admin identity.
  * Returns false when no given identity is among the readers (an admin
- * removing their own key): then only the header could be checked.
+ * removing their own key) or the only readers are plugins (a hardware key,
+ * not asked again per file): then only the header could be checked.
  */
 export async function checkCiphertext(item: Pick<PlanItem, "secret" | "desired">, ciphertext: Uint8Array, value: Uint8Array, ids: LoadedIdentity[]): Promise<boolean> {
   const bad = (why: string) =>
@@ -266,7 +284,8 @@ export async function checkCiphertext(item: Pick<PlanItem, "secret" | "desired">
   if (!header || !headerFits(header, idsOf(item.desired))) throw bad("does not have the planned recipients");
   let back: Uint8Array;
   try {
-    back = await decryptBytes(ciphertext, ids);
+    // Never a plugin: a hardware key is asked once per run (to read), not per file written.
+    back = await decryptBytes(ciphertext, localIdentities(ids));
   } catch (err) {
     if (err instanceof AgeError && err.kind === "no-match") return false;
     throw bad("does not decrypt");

@@ -31,7 +31,7 @@ export function inlineEncryptor(): Encryptor {
   const parse = recipientCache();
   return {
     threads: 1,
-    encrypt: (job) => encryptBytes(job.plaintext, parse(job.recipients), { armor: job.armor }),
+    encrypt: (job) => encryptBytes(job.plaintext, parse(job.recipients), { armor: job.armor, pluginWrap: job.pluginWrap }),
     helpUntil: (p) => p,
     close: async () => {},
   };

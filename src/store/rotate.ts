@@ -1,13 +1,13 @@
 // Rotating values: new values encrypted to the current readers, checked, then
 // written, and the lock records when each value changed (for `maxAge`).
-// Consumers restart on the next deploy because the generated Nix carries a
-// hash of each ciphertext (src/nixgen/data.ts).
+// Consumers restart on the next deploy because each new value gets a new
+// random value id in the lock, which the generated Nix carries (src/nixgen/data.ts).
 import { encryptBytes, parseRecipient, type LoadedIdentity } from "../crypto/index.js";
 import { durationMs, type SecretSpec } from "../manifest/read.js";
 import { NixsecError } from "../errors.js";
 import { writeFileAtomic } from "./atomic.js";
 import { generateValue, type Generated, type GenerateKind } from "./generate.js";
-import { desiredReaders, isoSeconds, readLock, renderLock, resolveLock, sha256Hex, lockFile, type LockEntry } from "./lock.js";
+import { desiredReaders, isoSeconds, newValueId, readLock, renderLock, resolveLock, sha256Hex, lockFile, type LockEntry } from "./lock.js";
 import { checkCiphertext } from "./rekey-run.js";
 import type { StoreScan } from "./rekey.js";
 import { readersOf, secretFile, unknownSecret, type Store } from "./store.js";
@@ -89,7 +89,7 @@ export async function writeRotated(store: Store, values: RotatedValue[], verifyW
     await writeFileAtomic(secretFile(store, p.secret), p.ciphertext, 0o644);
     result.written.push(p.secret);
   }
-  for (const p of prepared) entries.set(p.secret, { secret: p.secret, sha256: sha256Hex(p.ciphertext), valueChanged: isoSeconds(now), ...p.desired });
+  for (const p of prepared) entries.set(p.secret, { secret: p.secret, sha256: sha256Hex(p.ciphertext), valueChanged: isoSeconds(now), valueId: newValueId(), ...p.desired });
   const text = renderLock(entries.values());
   if (text !== read.text) await writeFileAtomic(lockFile(store), text, 0o644);
   return result;

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { NixsecError } from "../errors.js";
-import { AgeError, decryptBytes, encryptBytes, parseRecipient, type LoadedIdentity, type ParsedRecipient } from "../crypto/index.js";
+import { AgeError, decryptBytes, encryptBytes, localIdentities, parseRecipient, preloadFileKeys, type LoadedIdentity, type ParsedRecipient } from "../crypto/index.js";
 import { findManifest, loadManifest, MANIFEST_FILE, type Manifest } from "../manifest/read.js";
 import { writeFileAtomic } from "./atomic.js";
 
@@ -83,10 +83,12 @@ export function unknownSecret(store: Store, name: string): NixsecError {
 export async function writeSecretValue(store: Store, name: string, value: Uint8Array, verifyWith?: LoadedIdentity[]): Promise<string> {
   const file = secretFile(store, name);
   const ciphertext = await encryptBytes(value, recipientsOf(store, name));
-  if (verifyWith?.length) {
+  // Plugins are left out: checking a file is no reason to ask a hardware key for a touch.
+  const local = localIdentities(verifyWith ?? []);
+  if (local.length) {
     let back: Uint8Array | null = null;
     try {
-      back = await decryptBytes(ciphertext, verifyWith);
+      back = await decryptBytes(ciphertext, local);
     } catch (err) {
       // The identity may no longer be a reader (an admin re-keyed or removed).
       if (!(err instanceof AgeError && err.kind === "no-match")) throw err;
@@ -98,6 +100,24 @@ export async function writeSecretValue(store: Store, name: string, value: Uint8A
   await mkdir(path.dirname(file), { recursive: true });
   await writeFileAtomic(file, ciphertext, 0o644);
   return file;
+}
+
+/**
+ * Prepares reading many secrets (readSecretValue each, afterwards): the
+ * files a plugin identity must open go to it in one session, so a hardware
+ * key asks once for all of them. Missing or unreadable files are left for
+ * readSecretValue to report.
+ */
+export async function preloadSecrets(store: Store, names: string[], identities: LoadedIdentity[]): Promise<void> {
+  const files: Uint8Array[] = [];
+  for (const name of names) {
+    try {
+      files.push(readFileSync(secretFile(store, name)));
+    } catch {
+      // reported by readSecretValue
+    }
+  }
+  await preloadFileKeys(files, identities);
 }
 
 export async function readSecretValue(store: Store, name: string, identities: LoadedIdentity[]): Promise<Uint8Array> {
@@ -115,13 +135,17 @@ export async function readSecretValue(store: Store, name: string, identities: Lo
   try {
     return await decryptBytes(data, identities);
   } catch (err) {
-    if (err instanceof NixsecError && (err as { kind?: string }).kind === "no-match") {
+    if (err instanceof AgeError && err.kind === "no-match") {
       throw new NixsecError(`${file}: none of your identities can decrypt it`, {
         hint: [
           `identities tried: ${identities.map((i) => i.source).join(", ") || "none"}`,
           "pass -i/--identity with an admin key, or set NIXSEC_IDENTITY to its path",
         ],
       });
+    }
+    // A damaged or truncated file names itself; a plugin's failure names the plugin.
+    if (err instanceof AgeError && err.kind !== "plugin") {
+      throw new NixsecError(`${file}: ${err.message}`, { hint: err.hints.length ? err.hints : `the file is damaged: restore it from git, or set a new value with \`nixsec add ${name} --force\`` });
     }
     throw err;
   }

@@ -34,6 +34,7 @@ describe("not secrets at all", () => {
     ["a script that reads secrets at run time", `{ pkgs, ... }: { x = pkgs.writeShellApplication { name = "get-clan-secret"; text = ''jq -n --arg secret "$(clan secrets get dns-token)" '{"secret":$secret}' ''; }; }`],
     ["sops files given to *SopsFile options", `{ keysSopsFile = ../../secrets/ssh.yaml; sops.secrets.x.sopsFile = ./secrets/x.yaml; }`],
     ["sops files, a flake template's path, agenix files assembled from a directory", `{ uci.secrets.sops.files = [ ./secrets.yml ]; templates.full.path = ./templates/with-secrets; age.secrets.x.file = ../secrets + "/x.age"; }`],
+    ["a secret's name passed through a local function", `let sec = name: { secret = name; }; in { wires = [ (sec "db/password") (sec "s/vhost") ]; }`],
     ["fileContents of a helper script", `{ pkgs, ... }: { apps.secrets = pkgs.writeShellScript "secrets" (pkgs.lib.fileContents ./scripts/secrets.sh); }`],
   ])("%s", (_name, src) => {
     expect(strong(nix(src))).toEqual([]);

@@ -26,7 +26,7 @@ export function hintCommands(hint: string): string[][] {
     for (let t = tok.exec(rest); t; t = tok.exec(rest)) {
       let word = t[1]!;
       if (/^["']/.test(word)) word = word.slice(1, -1);
-      if (PROSE.has(word) || word === "|" || word.startsWith("$") || word === "…") break;
+      if (PROSE.has(word) || /^(?:\||<<<|<|>|&&)$/.test(word) || word.startsWith("$") || word === "…") break;
       argv.push(word);
       if (t[2]) break;
     }

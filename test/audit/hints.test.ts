@@ -70,7 +70,8 @@ describe("no invented option names", () => {
   test("a key of a settings set has no *File option: the hint says so and points to an environment file", () => {
     const h = hintOf(`{ services.vaultwarden.config.SMTP_PASSWORD = "Vw-Smtp-Pw-31"; }`);
     expect(h).not.toMatch(/SMTP_PASSWORDFile/);
-    expect(h).toMatch(/nixsec wire vaultwarden\/SMTP_PASSWORD --environment-file UNIT \(a key of a settings set has no \*File option/);
+    expect(h).toMatch(/nixsec wire vaultwarden\/SMTP_PASSWORD --environment-file UNIT if the service reads it from its environment; a key of a settings set has no \*File option/);
+    expect(h).toMatch(/nixsec template add NAME --host HOST --from-file FILE/);
   });
   test("a known twin is named plainly; an unknown one only conditionally", () => {
     expect(hintOf(`{ services.nextcloud.config.adminpass = "Nc-Admin-Pw-32"; }`)).toMatch(/--option services\.nextcloud\.config\.adminpassFile;/);
@@ -78,7 +79,7 @@ describe("no invented option names", () => {
   });
   test("an initrd keyFile gets initrd advice, not a runtime path", () => {
     const h = hintOf(`{ boot.initrd.luks.devices.root.keyFile = ./keys/root.key; }`);
-    expect(h).toMatch(/boot\.initrd\.secrets/);
+    expect(h).toMatch(/nixsec wire root\/keyFile --initrd \/etc\/secrets\/initrd\/KEYFILE \(boot\.initrd\.secrets\)/);
     expect(h).not.toMatch(/--option boot\.initrd/);
   });
 });

@@ -73,7 +73,7 @@ describe.runIf(run)("store lifecycle", () => {
     expect(rows.map((x) => x.name)).toEqual(["gen/base64", "gen/hash", "gen/hex", "gen/password", "gen/ssh", "gen/wireguard", "withinbot/env", "withings/clientSecret"]);
     const w = rows.find((x) => x.name === "withings/clientSecret")!;
     expect(w).toMatchObject({ hosts: ["hannibal"], owner: "withings-weights", mode: "0400", format: "text", file: "secrets/withings/clientSecret.age", exists: true });
-    expect(typeof w.lastChanged).toBe("string");
+    expect(typeof w.valueChanged).toBe("string");
   });
 
   it("show prints values; generators produce the right shapes", async () => {
@@ -131,13 +131,13 @@ describe.runIf(run)("store lifecycle", () => {
     const snapshot = () => execFileSync("sh", ["-c", "find . -path ./.git -prune -o -type f -print0 | sort -z | xargs -0 sha256sum"], { cwd: t.repo }).toString();
     const stranger = t.sshKey("stranger");
     const before = snapshot();
-    expectUsageError(await t.nixsec(["add", "x/y", "--host", "nosuch", "--stdin"], { input: "v" }), /nixsec\.yaml: secrets\."x\/y"\.hosts/, /nosuch/);
+    expectUsageError(await t.nixsec(["add", "x/y", "--host", "nosuch", "--stdin"], { input: "v" }), /unknown host "nosuch" \(--host\)/, /nosuch/);
     expectUsageError(await t.nixsec(["add", "../escape", "--stdin"], { input: "v" }), /escape/);
     expectUsageError(await t.nixsec(["add", "/abs", "--stdin"], { input: "v" }));
     expectUsageError(await t.nixsec(["add", "gen/base64", "--stdin"], { input: "v" }), /already exists/);
     expectUsageError(await t.nixsec(["host", "add", "box", "--key", "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC7"]), /--key/);
     expectUsageError(await t.nixsec(["show", "withinbot/env", "-i", stranger.priv]), /none of your identities/, /-i\/--identity/);
-    expectUsageError(await t.nixsec(["show", "nope/nothing"]), /no secret named/);
+    expectUsageError(await t.nixsec(["show", "nope/nothing"]), /unknown secret or template "nope\/nothing" \(NAME\)/);
     expectUsageError(await t.nixsec(["add", "x/z", "--mode", "777", "--stdin"], { input: "v" }), /mode/);
     expect(snapshot()).toBe(before);
     // A broken manifest: every problem at once, FILE: path: message.

@@ -36,7 +36,7 @@ describe("schema/nixsec.schema.json", () => {
 
 describe("fieldsAt (for did-you-mean hints)", () => {
   it.each([
-    [[], ["version", "settings", "admins", "hosts", "secrets"]],
+    [[], ["version", "settings", "admins", "hosts", "secrets", "templates"]],
     [["settings"], ["secretsDir", "backend", "generatedDir"]],
     [["hosts", "hannibal"], ["key"]],
     [["secrets", "a/b"], ["hosts", "owner", "group", "mode", "format", "description", "generate", "maxAge", "wire"]],

@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { stringify } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { NixsecError } from "../../src/errors.js";
-import { parseManifest } from "../../src/manifest/index.js";
+import { optionSegments, parseManifest } from "../../src/manifest/index.js";
 import { generatedFiles } from "../../src/nixgen/gen.js";
 import { storeOf } from "../../src/store/store.js";
 import { needTool } from "../helpers/tools.js";
@@ -33,29 +33,24 @@ const wire = fc.oneof(
 const secret = fc.record({ owner: unix, group: fc.option(unix, { nil: undefined }), format: fc.constantFrom("text", "env"), wire: fc.array(wire, { maxLength: 2 }) });
 const manifest = fc.uniqueArray(fc.tuple(secretName, secret), { selector: (e) => e[0], minLength: 1, maxLength: 4 });
 
-/** What the data should evaluate to (the TypeScript side of the contract). */
+/** What the data should evaluate to (the TypeScript side of the contract): host h's secrets and wires. */
 function expected(secrets: Array<[string, { owner: string; group?: string; format: string; wire: Array<Record<string, unknown>> }]>): unknown {
   const out: Record<string, unknown> = {};
+  const wires: unknown[] = [];
   for (const [name, s] of secrets) {
-    out[name] = {
-      owner: s.owner,
-      group: s.group ?? null,
-      mode: "0400",
-      format: s.format,
-      file: `${name}.age`,
-      wire: s.wire.map((w) => {
-        const restart = ((w.restart as string[] | undefined) ?? []).map((u) => u.replace(/\.service$/, ""));
-        if (w.option) return { option: (w.option as string).split("."), restart };
-        if (w.credential) {
-          const c = w.credential as { unit: string; name?: string; option?: string };
-          return { credential: { unit: c.unit.replace(/\.service$/, ""), name: c.name ?? name.split("/").pop(), option: c.option ? c.option.split(".") : null, env: null }, restart };
-        }
-        if (w.samba) return { samba: w.samba, restart };
-        return { environmentFile: (w.environmentFile as string).replace(/\.service$/, ""), restart };
-      }),
-    };
+    out[name] = { owner: s.owner, group: s.group ?? null, mode: "0400", format: s.format, file: `${name}.age` };
+    for (const w of s.wire) {
+      const restart = ((w.restart as string[] | undefined) ?? []).map((u) => u.replace(/\.service$/, ""));
+      const common = { secret: name, required: true, restart };
+      if (w.option) wires.push({ ...common, option: optionSegments(w.option as string) });
+      else if (w.credential) {
+        const c = w.credential as { unit: string; name?: string; option?: string };
+        wires.push({ ...common, credential: { unit: c.unit.replace(/\.service$/, ""), name: c.name ?? name.split("/").pop(), option: c.option ? optionSegments(c.option) : null, env: null } });
+      } else if (w.samba) wires.push({ ...common, samba: w.samba });
+      else wires.push({ ...common, environmentFile: (w.environmentFile as string).replace(/\.service$/, "") });
+    }
   }
-  return out;
+  return { secrets: out, wires };
 }
 
 describe.runIf(needTool("nix-instantiate"))("generator property: refuse or round-trip through Nix", () => {
@@ -92,9 +87,12 @@ describe.runIf(needTool("nix-instantiate"))("generator property: refuse or round
           cases.push({ dir, want: expected(secrets as never) });
         });
         if (cases.length === 0) return;
-        const expr = `map (f: let d = import f; in builtins.mapAttrs (n: s: (removeAttrs s [ "hash" ]) // { file = baseNameOf (toString s.file); }) d.hosts.h.secrets) [ ${cases.map((c) => `${c.dir}/nixsec/data.nix`).join(" ")} ]`;
+        const expr = `map (f: let d = import f; in { secrets = builtins.mapAttrs (n: s: (removeAttrs s [ "valueId" ]) // { file = baseNameOf (toString s.file); }) d.hosts.h.secrets; inherit (d.hosts.h) wires; }) [ ${cases.map((c) => `${c.dir}/nixsec/data.nix`).join(" ")} ]`;
         const got = JSON.parse(execFileSync("nix-instantiate", ["--eval", "--strict", "--json", "-E", expr], { encoding: "utf8", maxBuffer: 1 << 26 }));
-        const want = cases.map((c) => Object.fromEntries(Object.entries(c.want as Record<string, { file: string }>).map(([n, v]) => [n, { ...v, file: path.basename(v.file) }])));
+        const want = cases.map((c) => {
+          const w = c.want as { secrets: Record<string, { file: string }>; wires: unknown[] };
+          return { secrets: Object.fromEntries(Object.entries(w.secrets).map(([n, v]) => [n, { ...v, file: path.basename(v.file) }])), wires: w.wires };
+        });
         expect(got).toEqual(want);
       }),
       { numRuns: 8 },

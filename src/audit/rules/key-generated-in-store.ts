@@ -13,7 +13,7 @@ export const keyGeneratedInStore: Rule = {
     "(runCommand, buildCommand, buildPhase, installPhase). The build output is a world-readable store path (and is substituted from caches), so the key " +
     "is public. Generating keys in a unit or activation script at run time is fine.",
   hint: "generate the key once and keep it in the store of secrets: nixsec add {secret} --host HOST --generate ssh-ed25519 (or --generate wireguard), " +
-    "then nixsec wire {secret} --option OPTION (the option that reads the key; for an initrd SSH host key, list the decrypted file in boot.initrd.secrets)",
+    "then nixsec wire {secret} --option OPTION (the option that reads the key); for an initrd SSH host key, nixsec wire {secret} --initrd /etc/secrets/initrd/ssh_host_ed25519_key",
   catalogue: [18],
   matcher: { on: "sink", sinks: ["build"], detectors: ["keygen"] },
   examples: {

@@ -10,7 +10,7 @@ export const readSecretAtEval: Rule = {
     "builtins.readFile / lib.fileContents / lib.importJSON of a secret puts its contents into the evaluated configuration and then into the store wherever the " +
     "string is used. For config.age.secrets.*.path or config.sops.secrets.*.path it is always wrong: the file exists only after activation, so evaluation " +
     "reads a stale or missing file (\"PSA: NixOS secrets handling antipatterns\").",
-  hint: "pass the path, not the contents: nixsec wire NAME --option services.SERVICE.passwordFile (or --credential UNIT, or --environment-file UNIT); build composite files at run time",
+  hint: "pass the path, not the contents: nixsec wire NAME --option services.SERVICE.passwordFile (or --credential UNIT, or --environment-file UNIT); build composite files on the host with nixsec template add NAME --host HOST --from-file FILE ({{ nixsec:SECRET }} placeholders)",
   catalogue: [5],
   matcher: {
     on: "call",

@@ -28,9 +28,10 @@ export const secretOptionLiteral: Rule = {
       const generic = GENERIC_NAME.has(last.toLowerCase()) && looksGenerated(text);
       if (!isSecretName(last) && !inPasswordMap && !generic) return false;
       if (v.path.includes("options") || v.sink !== null) return false; // scripts and /etc text are the sink rules' job
-      // nixsec's own generated data: `wire = [ { userPassword = "alice"; } ]` names a user
-      // (keep in sync with the wire entries of src/nixgen/data.ts)
-      if (v.path[v.path.length - 2] === "wire") return false;
+      // nixsec's own generated data: `wires = [ { secret = "a/b"; userPassword = "alice"; } ]`
+      // and template `parts = [ { secret = "a/b"; } ]` name secrets and users
+      // (keep in sync with the data contract of src/nixgen/data.ts)
+      if (["wire", "wires", "parts"].includes(v.path[v.path.length - 2]!)) return false;
       // a reverse-DNS name ("org.freedesktop.impl.portal.Secret"), a file name or words are data keys, not options
       if (!inPasswordMap && (/^(?:org|com|net|io|de|dev|app)\./.test(last) || /[/ ]/.test(last))) return false;
       // items of a list are names (`id_token = [ "email" "groups" ]`), unless one is a generated key

@@ -1,9 +1,11 @@
-// `nixsec age …`: the age CLI's jobs with nixsec's SSH support, for people
-// debugging a file and for scripts. Flags mirror age(1) where they overlap.
+// `nixsec age …`: the age CLI's jobs with nixsec's SSH and plugin support,
+// for people debugging a file and for scripts. Flags mirror age(1) where
+// they overlap (`-j NAME` as in age 1.3).
 import { closeSync, constants, createReadStream, fsyncSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
 import { NixsecError } from "../../errors.js";
 import {
+  AgeError,
   decryptStream,
   encryptStream,
   generateAgeKey,
@@ -12,7 +14,11 @@ import {
   parseIdentityFile,
   parseRecipient,
   parseRecipientsFile,
+  pluginLoaded,
+  PluginIdentity,
+  PluginRecipient,
   readAll,
+  setPluginContext,
   sshToAgeIdentity,
   sshToAgeRecipient,
   type LoadedIdentity,
@@ -20,7 +26,7 @@ import {
 } from "../../crypto/index.js";
 import { pipeTo, webStream, writeStreamAtomic, type Io } from "../io.js";
 import { isPrintable, printInfo, printWarning } from "../output.js";
-import { askSecret, keyPassphrases } from "../prompt.js";
+import { askSecret, cliPluginContext, keyPassphrases } from "../prompt.js";
 
 function readInput(io: Io, file: string | undefined): ReadableStream<Uint8Array> {
   if (file === undefined || file === "-") return webStream(io.stdin);
@@ -32,14 +38,31 @@ function readInput(io: Io, file: string | undefined): ReadableStream<Uint8Array>
   return webStream(createReadStream(file));
 }
 
-function readFileOrFail(file: string, flag: string): Buffer {
+/** What a file system error code means, in words (never a raw ENOENT). */
+export function fsProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case "ENOENT":
+      return "no such file";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "it is a directory";
+    case "ENOTDIR":
+      return "a part of the path is not a directory";
+    case "ELOOP":
+      return "too many symbolic links";
+    default:
+      return code ? `read error (${code})` : "read error";
+  }
+}
+
+function readFileOrFail(file: string, flag: string, hint = `check the path given to ${flag}`): Buffer {
   try {
     return readFileSync(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new NixsecError(`cannot read ${file} (${flag}): ${code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : "read error"}`, {
-      hint: `check the path given to ${flag}`,
-    });
+    throw new NixsecError(`cannot read ${file} (${flag}): ${fsProblem(err)}`, { hint });
   }
 }
 
@@ -72,16 +95,20 @@ async function writeOutput(io: Io, out: ReadableStream<Uint8Array>, file: string
 export interface EncryptOptions {
   recipient?: string[];
   recipientsFile?: string[];
+  plugin?: string[];
   armor?: boolean;
   output?: string;
 }
 
 export async function ageEncrypt(io: Io, input: string | undefined, opts: EncryptOptions): Promise<void> {
+  setPluginContext(cliPluginContext(io));
   const recipients: ParsedRecipient[] = [];
   for (const r of opts.recipient ?? []) recipients.push(withFlag(() => parseRecipient(r), "-r/--recipient"));
   for (const f of opts.recipientsFile ?? []) recipients.push(...withFlag(() => parseRecipientsFile(readFileOrFail(f, "-R").toString("utf8"), f), "-R/--recipients-file"));
+  // -j NAME: the plugin's identity without data, encrypted to as age 1.3 does.
+  for (const name of opts.plugin ?? []) recipients.push({ kind: "plugin", text: `-j ${name}`, recipient: withFlag(() => PluginRecipient.fromName(name), "-j") });
   if (recipients.length === 0) {
-    throw new NixsecError("no recipients", { hint: "pass -r age1… / -r \"ssh-ed25519 AAAA…\" or -R FILE (one recipient per line)" });
+    throw new NixsecError("no recipients", { hint: "pass -r age1… / -r \"ssh-ed25519 AAAA…\", -R FILE (one recipient per line), or -j PLUGIN" });
   }
   const out = await encryptStream(readInput(io, input), recipients, { armor: Boolean(opts.armor) });
   await writeOutput(io, out, opts.output, "age", Boolean(opts.armor));
@@ -107,33 +134,67 @@ export function checkKeyFileMode(io: Io, file: string): void {
   }
 }
 
-export async function loadIdentities(io: Io, files: string[]): Promise<LoadedIdentity[]> {
+/** An identity file to load, and where its path came from ("-i/--identity", "NIXSEC_IDENTITY", …). */
+export interface IdentitySource {
+  path: string;
+  from: string;
+}
+
+/**
+ * Loads identity files: age keys, SSH keys, plugin identity stubs. A file is
+ * parsed before its mode is checked, so a public key given by mistake is
+ * named as one without a warning about its (public) mode first.
+ */
+export async function loadIdentities(io: Io, files: Array<string | IdentitySource>): Promise<LoadedIdentity[]> {
+  setPluginContext(cliPluginContext(io));
   const ask = keyPassphrases(io);
   const out: LoadedIdentity[] = [];
   for (const f of files) {
-    const data = readFileOrFail(f, "-i/--identity");
-    checkKeyFileMode(io, f);
-    out.push(...(await parseIdentityFile(data, f, { passphrase: ask })));
+    const { path: file, from } = typeof f === "string" ? { path: f, from: "-i/--identity" } : f;
+    const data = readFileOrFail(file, from, `check the path given by ${from}`);
+    const ids = await parseIdentityFile(data, file, { passphrase: ask });
+    // A plugin's identity stub holds no key material: its mode does not matter.
+    if (ids.some((id) => id.kind !== "plugin")) checkKeyFileMode(io, file);
+    out.push(...ids);
   }
   return out;
 }
 
 export interface DecryptOptions {
   identity?: string[];
+  plugin?: string[];
   output?: string;
 }
 
 export async function ageDecrypt(io: Io, input: string | undefined, opts: DecryptOptions): Promise<void> {
   const ids = await loadIdentities(io, opts.identity ?? []);
-  // Like age -d: a passphrase-encrypted file asks for its passphrase on the terminal.
-  ids.push(lazyPassphraseIdentity(() => askSecret(io, { message: "Passphrase:", alternative: "passphrase-encrypted files need a terminal; for scripts, encrypt to a key instead" })));
-  const out = await decryptStream(readInput(io, input), ids);
-  await writeOutput(io, out, opts.output, "plaintext", false);
+  for (const name of opts.plugin ?? []) ids.push(pluginLoaded(withFlag(() => PluginIdentity.fromName(name), "-j"), `-j ${name}`));
+  // Like age -d: a passphrase-encrypted file asks for its passphrase on the
+  // terminal, unless a plugin is named (-j batchpass reads passphrase files).
+  if (!opts.plugin?.length) ids.push(lazyPassphraseIdentity(() => askSecret(io, { message: "Passphrase:", alternative: "passphrase-encrypted files need a terminal; for scripts, encrypt to a key instead" })));
+  let out: ReadableStream<Uint8Array>;
+  try {
+    out = await decryptStream(readInput(io, input), ids);
+  } catch (err) {
+    throw namingFile(err, input);
+  }
+  await writeOutput(io, out, opts.output, "plaintext", false).catch((err: unknown) => Promise.reject(namingFile(err, input)));
+}
+
+/** An age error about the input, with the input's name in front (a truncated file names itself). */
+function namingFile(err: unknown, input: string | undefined): unknown {
+  if (!(err instanceof AgeError) || input === undefined || input === "-" || err.kind === "plugin") return err;
+  return new AgeError(err.kind, `${input}: ${err.message}`, { hint: err.hints });
 }
 
 export async function ageInspect(io: Io, file: string, opts: { json?: boolean }): Promise<void> {
   const data = file === "-" ? await readAll(webStream(io.stdin)) : readFileOrFail(file, "FILE");
-  const info = inspectAge(data);
+  let info: ReturnType<typeof inspectAge>;
+  try {
+    info = inspectAge(data);
+  } catch (err) {
+    throw namingFile(err, file);
+  }
   if (opts.json) {
     io.stdout.write(JSON.stringify({ file, ...info }, null, 2) + "\n");
     return;

@@ -209,9 +209,10 @@ async function scanClosure(io: Io, paths: string[], opts: AuditCommandOptions): 
   if (opts.staged) throw new NixsecError("--closure and --staged do not go together", { hint: "--closure searches a built system; --staged scans a commit" });
   for (const p of paths) if (!existsSync(path.resolve(io.cwd, p))) throw new NixsecError(`no such file or directory: ${p}`, { hint: "give a result link, a store path or a directory" });
   const { adminIdentities, openCliStore } = await import("../context.js");
-  const { readSecretValue, secretFile } = await import("../../store/store.js");
+  const { preloadSecrets, readSecretValue, secretFile } = await import("../../store/store.js");
   const store = await openCliStore(io, {});
   const ids = await adminIdentities(io, store, { identity: opts.identity ?? [] });
+  await preloadSecrets(store, Object.keys(store.manifest.data.secrets), ids); // a hardware key asks once
   const notes: Note[] = [];
   const secrets: ClosureSecret[] = [];
   for (const [name, spec] of Object.entries(store.manifest.data.secrets).sort(([a], [b]) => (a < b ? -1 : 1))) {

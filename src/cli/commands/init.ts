@@ -1,6 +1,7 @@
 // `nixsec init`: a manifest and a secrets directory in this repository, and
 // an admin identity: a new age key (0600, outside the repository) or an
-// existing one adopted (an age key file, or ~/.ssh/id_ed25519).
+// existing one adopted (an age key file, ~/.ssh/id_ed25519, or a hardware
+// key's plugin identity stub, whose `# Recipient:` comment is its public key).
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
@@ -65,10 +66,16 @@ export async function init(io: Io, opts: InitOptions): Promise<void> {
     } catch {
       throw new NixsecError(`cannot read ${opts.adminKey} (--admin-key)`, { hint: "give an age key file or an SSH private key such as ~/.ssh/id_ed25519" });
     }
-    checkKeyFileMode(io, identityPath);
     const ids = await parseIdentityFile(data, opts.adminKey, { passphrase: keyPassphrases(io) });
     const first = ids[0];
-    if (!first?.recipient) throw new NixsecError(`${opts.adminKey} (--admin-key): cannot tell its public key`, { hint: "use an age key file or an OpenSSH ed25519/rsa key" });
+    if (first && first.kind !== "plugin") checkKeyFileMode(io, identityPath);
+    if (!first?.recipient) {
+      throw new NixsecError(`${opts.adminKey} (--admin-key): cannot tell its public key`, {
+        hint: first?.kind === "plugin"
+          ? "add the plugin's recipient above the identity line as a comment, `# Recipient: age1…` (age-plugin-yubikey writes it there; `age-plugin-yubikey --list` prints it)"
+          : "use an age key file, an OpenSSH ed25519/rsa key, or a plugin's identity file",
+      });
+    }
     publicKey = first.recipient;
     if (identityPath.startsWith(root + path.sep)) {
       throw new NixsecError(`${opts.adminKey} (--admin-key) is inside the repository`, { hint: "keep private keys out of the repository (e.g. in ~/.config/nixsec/keys)" });

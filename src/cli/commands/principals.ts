@@ -15,6 +15,7 @@ import type { Io } from "../io.js";
 import { printInfo, printWarning } from "../output.js";
 import { writeNewSecretFile } from "./age.js";
 import { applyReaderChange, printRotateAdvice } from "./rekey.js";
+import { requireAdmin } from "./flags.js";
 
 type Kind = "admin" | "host";
 
@@ -135,7 +136,7 @@ export async function adminRotate(io: Io, name: string | undefined, opts: Rotate
     }
     name = mine[0]!;
   }
-  if (!store.manifest.data.admins[name]) throw new NixsecError(`no admin named ${JSON.stringify(name)}`, { hint: "`nixsec admin list` shows the admins" });
+  requireAdmin(store.manifest, name);
   let newKey = keyFromFlags(opts, name);
   let created: string | undefined;
   const verify: LoadedIdentity[] = [];

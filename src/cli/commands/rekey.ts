@@ -114,14 +114,14 @@ export function progressDisplay(io: Io): { update(p: RekeyProgress): void; done(
   };
 }
 
-/** Refreshes the generated Nix (ciphertext hashes restart the consumers) when the repository uses it. */
+/** Refreshes the generated Nix (which secrets each host has, their value ids) when the repository uses it. */
 export async function regenerate(io: Io, store: Store): Promise<void> {
   const dataNix = path.join(store.root, store.manifest.data.settings.generatedDir, "data.nix");
   if (!existsSync(dataNix)) return;
   try {
     const { runGen } = await import("../../nixgen/gen.js");
     const r = await runGen(store, false);
-    if (r.written.length) printInfo(io, `updated ${r.written.map((f) => path.relative(io.cwd, f) || f).join(", ")} (new ciphertext hashes restart the consumers on the next deploy)`);
+    if (r.written.length) printInfo(io, `updated ${r.written.map((f) => path.relative(io.cwd, f) || f).join(", ")}`);
   } catch (err) {
     printWarning(io, `could not update the generated Nix: ${err instanceof Error ? err.message : String(err)}; run \`nixsec gen\``);
   }
@@ -169,9 +169,12 @@ async function execute(x: Execution): Promise<RunResult> {
   }
 }
 
-function reportRun(io: Io, r: RunResult): void {
-  if (r.written.length) printInfo(io, `re-encrypted ${plural(r.written.length, "file")}${r.threads > 1 ? ` (${r.threads} threads)` : ""}; each was checked to decrypt before it replaced the old one`);
-  if (r.headerOnly.length) printWarning(io, `your identity does not read ${plural(r.headerOnly.length, "new file")} (${nameList(r.headerOnly, 5)}): only their headers could be checked`);
+function reportRun(io: Io, r: RunResult, identities: LoadedIdentity[]): void {
+  // A hardware key (a plugin) is asked once per run, to read; the new files are not decrypted again.
+  const pluginOnly = identities.length > 0 && identities.every((i) => i.kind === "plugin");
+  const checked = pluginOnly && r.headerOnly.length === r.written.length ? "each new header was checked (your key is a plugin: it is not asked again to read them back)" : "each was checked to decrypt before it replaced the old one";
+  if (r.written.length) printInfo(io, `re-encrypted ${plural(r.written.length, "file")}${r.threads > 1 ? ` (${r.threads} threads)` : ""}; ${checked}`);
+  if (r.headerOnly.length && !pluginOnly) printWarning(io, `your identity does not read ${plural(r.headerOnly.length, "new file")} (${nameList(r.headerOnly, 5)}): only their headers could be checked`);
   if (r.lockWritten) printInfo(io, "updated the lock file");
 }
 
@@ -206,7 +209,7 @@ async function rekeyWith(io: Io, opts: RekeyOptions, store: Store, jobs: number 
   const identities = plan.rekey.length ? await adminIdentities(io, store, opts) : [];
   await removeLeftovers(io, scan);
   const result = await execute({ io, store, scan, plan, identities, jobs, encryptor });
-  reportRun(io, result);
+  reportRun(io, result, identities);
   if (opts.json) io.stdout.write(JSON.stringify(planJson(store, plan, scan, { dryRun: false, written: result.written }), null, 2) + "\n");
   if (lost.length) {
     const who = [...new Set(lost.flatMap((i) => i.lost))];
@@ -256,7 +259,7 @@ export async function applyReaderChange(io: Io, before: Store, m: Manifest, opts
   printPlan(io, plan, scan);
   const identities = loaded ?? (plan.rekey.length ? await adminIdentities(io, before, opts) : []);
   const result = await execute({ io, store: after, scan, plan, identities, beforeWrite: async () => (await import("../../manifest/save.js")).saveManifest(m) });
-  reportRun(io, result);
+  reportRun(io, result, identities);
   await regenerate(io, after);
   return plan;
 }

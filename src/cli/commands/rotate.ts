@@ -3,27 +3,30 @@
 // checked before they replace the old files. Secrets generated from a rotated
 // one (a password's hash) are regenerated with it. The hosts pick the new
 // values up, and restart their consumers, on the next deploy.
-import { readFileSync } from "node:fs";
 import { NixsecError } from "../../errors.js";
-import { readAll } from "../../crypto/index.js";
 import { utf8 } from "../../crypto/bytes.js";
 import { generateFromSpec, rotationOrder, writeRotated, type RotatedValue } from "../../store/rotate.js";
 import { readSecretValue } from "../../store/store.js";
 import { adminIdentities, openCliStore, type StoreOptions } from "../context.js";
-import { webStream, type Io } from "../io.js";
+import type { Io } from "../io.js";
 import { printInfo, printWarning } from "../output.js";
 import { askSecret } from "../prompt.js";
 import { regenerate } from "./rekey.js";
+import { checkValue } from "../../store/value-checks.js";
+import { checkNotEmpty, readFlagFile, requireSecret } from "./flags.js";
+import { readStdinValue } from "./secrets.js";
 
 export interface RotateOptions extends StoreOptions {
   generate?: boolean;
   stdin?: boolean;
   fromFile?: string;
+  allowEmpty?: boolean;
 }
 
 export async function rotate(io: Io, names: string[], opts: RotateOptions): Promise<void> {
   const store = await openCliStore(io, opts);
   const secrets = store.manifest.data.secrets;
+  for (const n of names) requireSecret(store.manifest, n, "NAMES");
   const order = rotationOrder(store, names);
   const sources = [opts.generate, opts.stdin, opts.fromFile !== undefined].filter(Boolean).length;
   if (sources > 1) throw new NixsecError("give the new values one way: --generate, --stdin or --from-file", { hint: "or none of them for a masked prompt per secret" });
@@ -54,13 +57,11 @@ export async function rotate(io: Io, names: string[], opts: RotateOptions): Prom
         if (derivedFrom !== undefined) printInfo(io, `also regenerating ${secret} (${secrets[secret]!.generate!.kind} of ${derivedFrom})`);
         value = g.value;
       } else if (opts.stdin) {
-        value = await readAll(webStream(io.stdin));
+        value = await readStdinValue(io, secret);
+        checkNotEmpty(value, "--stdin", secret, opts.allowEmpty);
       } else if (opts.fromFile !== undefined) {
-        try {
-          value = new Uint8Array(readFileSync(opts.fromFile));
-        } catch (err) {
-          throw new NixsecError(`cannot read ${opts.fromFile} (--from-file): ${(err as NodeJS.ErrnoException).code ?? "error"}`, { hint: "check the path" });
-        }
+        value = readFlagFile(opts.fromFile, "--from-file");
+        checkNotEmpty(value, `--from-file ${opts.fromFile}`, secret, opts.allowEmpty);
       } else {
         const typed = await askSecret(io, {
           message: `New value for ${secret}:`,
@@ -70,13 +71,15 @@ export async function rotate(io: Io, names: string[], opts: RotateOptions): Prom
         if (typed === "") throw new NixsecError("empty value; nothing was changed", { hint: "type a value, or use --generate" });
         value = utf8.encode(typed);
       }
-      if (value.length === 0) throw new NixsecError(`the new value of ${secret} is empty; nothing was changed`, { hint: "give a value, or use --generate" });
+      if (value.length === 0 && !opts.allowEmpty) throw new NixsecError(`the new value of ${secret} is empty; nothing was changed`, { hint: "give a value, or use --generate" });
+      checkValue(secret, secrets[secret]!, value, opts.stdin ? "--stdin" : opts.fromFile !== undefined ? `--from-file ${opts.fromFile}` : derivedFrom !== undefined || opts.generate ? "its generator" : "the prompt");
       fresh.set(secret, value);
       values.push({ secret, value });
     }
     const result = await writeRotated(store, values, ids, new Date());
     printInfo(io, `rotated ${result.written.join(", ")}; each new file was checked to decrypt before it replaced the old one`);
-    if (result.headerOnly.length) printWarning(io, `your identity does not read ${result.headerOnly.join(", ")}: only their headers could be checked`);
+    const pluginOnly = ids.every((i) => i.kind === "plugin"); // a hardware key is not asked again to read its new files
+    if (result.headerOnly.length && !pluginOnly) printWarning(io, `your identity does not read ${result.headerOnly.join(", ")}: only their headers could be checked`);
   } finally {
     for (const v of fresh.values()) v.fill(0);
   }
@@ -84,7 +87,7 @@ export async function rotate(io: Io, names: string[], opts: RotateOptions): Prom
   const hosts = [...new Set(order.flatMap((o) => secrets[o.secret]!.hosts))].sort();
   const restarts = [...new Set(order.flatMap((o) => secrets[o.secret]!.wire.flatMap((w) => ((w as { restart?: string[] }).restart ?? []))))].sort();
   if (hosts.length) {
-    printInfo(io, `deploy ${hosts.join(", ")} to apply: the consumers${restarts.length ? ` (${restarts.join(", ")})` : ""} restart because each ciphertext's hash changed`);
+    printInfo(io, `deploy ${hosts.join(", ")} to apply: the consumers${restarts.length ? ` (${restarts.join(", ")})` : ""} restart, since each new value has a new value id`);
   } else {
     printInfo(io, "no host reads these secrets (admins only)");
   }
