@@ -12,6 +12,9 @@
 //     git clone -q https://github.com/$repo "$d" && git -C "$d" checkout -q "$commit"
 //   done < <(grep -v '^#' bench/audit-realworld.tsv)
 //
+// bench/audit-realworld.tsv marks each repository `tuned` (the rules were tuned
+// on its findings) or `held-out` (added after tuning, judged once): the script
+// prints precision for each set.
 // The verdicts live in bench/audit-realworld-labels.tsv, one per finding:
 // `OWNER/NAME@COMMIT:PATH:LINE<TAB>VERDICT<TAB>why`, VERDICT one of
 //   leak          a usable secret (or a hash of one) published in the repository
@@ -32,7 +35,7 @@ const asJson = args.includes("--json");
 const dir = path.resolve(args.find((a) => !a.startsWith("--")) ?? path.join(root, "bench/.work/realworld"));
 
 const repos = fs.readFileSync(path.join(root, "bench/audit-realworld.tsv"), "utf8").split("\n")
-  .filter((l) => l.trim() && !l.startsWith("#")).map((l) => { const [repo, commit] = l.split(/\s+/); return { repo, commit }; });
+  .filter((l) => l.trim() && !l.startsWith("#")).map((l) => { const [repo, commit, set = "tuned"] = l.split(/\s+/); return { repo, commit, set }; });
 const labels = new Map();
 for (const l of fs.readFileSync(path.join(root, "bench/audit-realworld-labels.tsv"), "utf8").split("\n")) {
   if (!l.trim() || l.startsWith("#")) continue;
@@ -45,14 +48,14 @@ const nixsec = path.join(root, "bin/nixsec.js");
 const env = { PATH: process.env.PATH, HOME: "/nonexistent", LANG: "C.UTF-8", NO_COLOR: "1" };
 const rows = [];
 let files = 0, missing = 0;
-for (const { repo, commit } of repos) {
+for (const { repo, commit, set } of repos) {
   const d = path.join(dir, repo.replace("/", "+"));
   if (!fs.existsSync(d)) { missing++; console.error(`missing: ${d}`); continue; }
   const r = spawnSync(process.execPath, [nixsec, "audit", d, "--no-config", "--format", "json"], { env, encoding: "utf8", maxBuffer: 1 << 28 });
   if (r.status !== 0 && r.status !== 1) throw new Error(`${repo}: exit ${r.status}: ${r.stderr}`);
   const report = JSON.parse(r.stdout);
   files += report.summary.filesScanned;
-  for (const f of report.findings) rows.push({ key: `${repo}@${commit}:${f.file}:${f.line}`, f });
+  for (const f of report.findings) rows.push({ key: `${repo}@${commit}:${f.file}:${f.line}`, f, set });
 }
 
 const judged = (sev) => rows.filter((r) => sev.includes(r.f.severity));
@@ -72,6 +75,12 @@ if (asJson) {
   console.log(`${repos.length - missing} repositories, ${files} files scanned; ${rows.length} findings (${hm.length} high/medium, ${rows.length - hm.length} low)`);
   console.log(`high/medium verdicts: ${count.leak} leak, ${count.fixture} fixture, ${count["not-a-secret"]} not a secret, ${count.unjudged} unjudged`);
   console.log(`precision of high/medium findings: ${(precision * 100).toFixed(1)}% (${count.leak}/${judgedN})`);
+  // per set: the repositories the rules were tuned on, and those added after tuning (held out)
+  for (const set of [...new Set(repos.map((r) => r.set))]) {
+    const mine = hm.filter((r) => r.set === set && labels.has(r.key));
+    const leaks = mine.filter((r) => labels.get(r.key).verdict === "leak").length;
+    console.log(`  ${set}: ${mine.length ? ((100 * leaks) / mine.length).toFixed(1) : "100.0"}% (${leaks}/${mine.length}) over ${repos.filter((r) => r.set === set).length} repositories`);
+  }
   const show = (r) => `  ${r.f.severity.padEnd(6)} ${r.key}  ${r.f.ruleId}  ${labels.get(r.key)?.verdict ?? "UNJUDGED"}  | ${r.f.snippet.slice(0, 120)}`;
   const unj = hm.filter((r) => !labels.has(r.key));
   if (unj.length) console.log(`\nunjudged:\n${unj.map(show).join("\n")}`);

@@ -43,6 +43,8 @@ const WRITERS = new Set(["writeText", "writeTextDir", "writeScript", "writeScrip
   "runCommand", "runCommandLocal", "runCommandNoCC", "runCommandCC", "writeTextFile", "writeShellApplication", "writeCBin", "substituteAll"]);
 
 const EMPTY: readonly string[] = [];
+// A path just before an interpolation: what follows is a file name, not a value.
+const PATH_BEFORE = /(?:\bcat\s+|<\s*|\binclude\s+["']?|\bsource\s+|[Ff]ile["']?\s*[=:]\s*["']?|[Pp]ath["']?\s*[=:]\s*["']?|-file[= ]["']?|=\s*@)$/;
 // A secret word just before an interpolation: `password=${…}`, `token ${…}`, `user:${…}@` of a URL.
 const SECRET_BEFORE = /(?:pass(?:word|wd)?|secret|token|key|psk|auth)["']?\s*[=:]?\s*["']?$|:\/\/[^\s:@/]*:$/i;
 
@@ -213,7 +215,8 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
       }
     }
     if (sink) checkSink(sink, p, value, scope, ctx, at);
-    else if (!isLet && mayReadSecret(value)) {
+    // (options under a `secrets` set take files: services.forgejo.secrets.*, age.secrets.*, sops.secrets.*)
+    else if (!isLet && !p.slice(0, -1).includes("secrets") && mayReadSecret(value)) {
       // a secret value read at evaluation: given whole to a secret option, or after a secret word in a string (`password=${…}`)
       const named = isSecretName(last!) || /(?:^|[a-z_])(?:[Kk]ey|KEY|[Hh]ash)$/.test(last!);
       // unnamed: only a string whose own text puts a secret word before an interpolation (`password=${…}`)
@@ -242,7 +245,9 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
       if (piece.kind !== "hole" || !piece.node) continue;
       const ref = secretRef(piece.node, piece.scope ?? null);
       if (!ref) continue;
-      if (keyword && !SECRET_BEFORE.test(f.text.slice(Math.max(0, piece.at - 40), piece.at))) continue;
+      const before = f.text.slice(Math.max(0, piece.at - 40), piece.at);
+      if (keyword && !SECRET_BEFORE.test(before)) continue;
+      if (PATH_BEFORE.test(before)) continue; // `$(cat ${secrets.x})`, `include "${…}"`, `key_file = ${…}`: the secret's path, read at run time
       const anchor = quotePath(p);
       const hashed = /hash/i.test(ref) || /hash/i.test(anchor);
       const vars = vars0 ?? hintVars(p); // computed only for a finding: hint variables are not free

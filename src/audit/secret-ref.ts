@@ -27,6 +27,8 @@ function readsSecretFile(node: Node): boolean {
   if (arg.type !== "Path") return false;
   const text = pathText(arg).replace(/\.nix$/, "");
   if (/(?:^|\/)secrets$/.test(text)) return false; // agenix's secrets.nix lists recipients
+  // an imported Nix file named `keys` mostly lists public keys: only words that say secret count for an import
+  if (name === "import") return /secret|passw|cred|token|vault|private|psk/i.test(text.slice(text.lastIndexOf("/") + 1)) || /(?:^|\/)(?:vault|private)\//i.test(text);
   return isSecretPathText(text);
 }
 

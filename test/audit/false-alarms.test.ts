@@ -35,6 +35,9 @@ describe("not secrets at all", () => {
     ["sops files given to *SopsFile options", `{ keysSopsFile = ../../secrets/ssh.yaml; sops.secrets.x.sopsFile = ./secrets/x.yaml; }`],
     ["sops files, a flake template's path, agenix files assembled from a directory", `{ uci.secrets.sops.files = [ ./secrets.yml ]; templates.full.path = ./templates/with-secrets; age.secrets.x.file = ../secrets + "/x.age"; }`],
     ["a secret's name passed through a local function", `let sec = name: { secret = name; }; in { wires = [ (sec "db/password") (sec "s/vhost") ]; }`],
+    ["authorizedKeys.keyFiles without a .pub", `{ users.users.alice.openssh.authorizedKeys.keyFiles = [ ./keys/alice ]; }`],
+    ["an imported list of public keys used under with", `let keys = import ../keys.nix; in { secrets = with keys.ssh.machines; { grafana-secret-key = [ pluto ]; runner-token = [ mimas ]; }; }`],
+    ["a map of runtime paths named secrets", `{ secrets, ... }: { services.forgejo.secrets.mailer.PASSWD = secrets.smtp-noreply; services.hydra.extraConfig = "binary_cache_secret_key_file = \${secrets.cache-key}\ninclude \"\${secrets.dns}\""; environment.variables.SMTP_PASSWORD = "$(cat \${secrets.smtp})"; }`],
     ["fileContents of a helper script", `{ pkgs, ... }: { apps.secrets = pkgs.writeShellScript "secrets" (pkgs.lib.fileContents ./scripts/secrets.sh); }`],
   ])("%s", (_name, src) => {
     expect(strong(nix(src))).toEqual([]);

@@ -29,6 +29,7 @@ export const secretFilePathLiteral: Rule = {
       if (!isSecretFileOption(last) && !(FILE_SHAPE.test(last) && !PUBLIC_NAME.test(last) && !p.includes("sops") && isSecretPathText(v.text))) return false;
       if (/\.(?:age|gpg|asc|pgp|pub|crt)$|\.sops\.|\.enc\./.test(v.text)) return false;
       if (p.includes("deployment") && p.includes("keys")) return false; // colmena/nixops read it on the deployer
+      if (p.includes("authorizedKeys") || /^authorized/i.test(last)) return false; // public keys, whatever the file is called
       if (p.some((x) => x === "age" || x === "agenix" || x === "vaultix" || x === "secrix") && (last === "file" || last === "rekeyFile")) return false; // ciphertext
       if (/sops/i.test(last) || (p.includes("sops") && last === "defaultSopsFile")) return false; // sopsFile, keysSopsFile: ciphertext
       return true;
