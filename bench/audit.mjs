@@ -1,7 +1,7 @@
 // `nixsec audit` throughput on real-world Nix, side by side with ripgrep and
 // gitleaks, and the pre-commit latency of `nixsec audit --staged`.
 //
-//   node bench/audit.mjs CORPUS [--runs N] [--no-gitleaks] [--node BIN]... [--pairs-only]
+//   node bench/audit.mjs CORPUS [--runs N] [--no-gitleaks] [--node BIN[,V8FLAG…]]... [--pairs-only]
 //
 // CORPUS is a directory of public Nix code outside this repository (never
 // committed). The recorded numbers (bench/README.md, "Audit") used "realnix":
@@ -47,7 +47,11 @@ const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 7;
 const noGitleaks = flag("--no-gitleaks");
 const pairsOnly = flag("--pairs-only");
 const nodes = [];
-for (let i = args.indexOf("--node"); i >= 0; i = args.indexOf("--node")) nodes.push(path.resolve(args.splice(i, 2)[1]));
+// `--node BIN` or `--node BIN,FLAG,FLAG…` (V8 flags for that run, e.g. --min-semi-space-size=16)
+for (let i = args.indexOf("--node"); i >= 0; i = args.indexOf("--node")) {
+  const [bin, ...nodeFlags] = args.splice(i, 2)[1].split(",");
+  nodes.push({ bin: path.resolve(bin), flags: nodeFlags });
+}
 const corpus = args[0] ? path.resolve(args[0]) : null;
 if (!corpus || !fs.existsSync(corpus) || path.relative(root, corpus).split(path.sep)[0] !== "..") {
   console.error("usage: node bench/audit.mjs CORPUS [--runs N] [--no-gitleaks] [--node BIN]... [--pairs-only]   (CORPUS: a directory of public Nix code outside this repository)");
@@ -101,8 +105,8 @@ const [glArgs, glVersion] = glBin ? gitleaksDirArgs(glBin, corpus, glOut) : [nul
 const contenders = [{ label: `nixsec -j 1 (Node ${process.version})`, cmd: node, argv: auditArgs(1), times: [] }];
 if (!pairsOnly) contenders.push({ label: `nixsec -j 2 (Node ${process.version})`, cmd: node, argv: auditArgs(2), times: [] });
 for (const n of nodes) {
-  const v = spawnSync(n, ["--version"], { encoding: "utf8" }).stdout.trim();
-  contenders.push({ label: `nixsec -j 1 (Node ${v})`, cmd: n, argv: auditArgs(1), times: [] });
+  const v = spawnSync(n.bin, ["--version"], { encoding: "utf8" }).stdout.trim();
+  contenders.push({ label: `nixsec -j 1 (Node ${v}${n.flags.length ? ` ${n.flags.join(" ")}` : ""})`, cmd: n.bin, argv: [...n.flags, ...auditArgs(1)], times: [] });
 }
 const gl = glBin ? { label: `gitleaks ${glVersion}, native`, cmd: glBin, argv: glArgs, times: [] } : null;
 for (const c of [...contenders, ...(gl ? [gl] : [])]) timeRun(c.cmd, c.argv, { env: minimalEnv }); // page cache, JIT-free warm disk

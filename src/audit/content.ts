@@ -6,7 +6,7 @@
 // `IDENTIFIED BY '…'`). Values read at run time (`$VAR`, `$(cat …)`,
 // `${cfg.passwordFile}`, `%d/…`, `@VAR@`) are not secrets.
 import type { DetectorKind, Range } from "./rule.js";
-import { shellSecrets } from "./shell/flow.js";
+import { mayHoldShellSecret, shellSecrets } from "./shell/flow.js";
 import type { Program } from "./shell/programs.js";
 import { GENERIC_NAME, isSecretName } from "./words.js";
 import { looksGenerated, notASecret, valueConfidence } from "./values.js";
@@ -157,7 +157,7 @@ const SHELL_KEYWORD = /pass|secret|token|key|psk|auth|cred|salt|bearer|identifie
 export function detectContent(text: string, kinds: ReadonlySet<DetectorKind>, mode: "shell" | "exec" | "args" = "shell"): ContentHit[] {
   const out: ContentHit[] = [];
   if (!SHELL_KEYWORD.test(text)) return out;
-  if (kinds.has("cmdline") || kinds.has("stdin") || kinds.has("assignment") || kinds.has("keygen")) {
+  if ((kinds.has("cmdline") || kinds.has("stdin") || kinds.has("assignment") || kinds.has("keygen")) && mayHoldShellSecret(text)) {
     for (const h of shellSecrets(text, mode)) {
       const detector: DetectorKind = h.kind;
       if (!kinds.has(detector)) continue;

@@ -216,7 +216,7 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
     }
     if (sink) checkSink(sink, p, value, scope, ctx, at);
     // (options under a `secrets` set take files: services.forgejo.secrets.*, age.secrets.*, sops.secrets.*)
-    else if (!isLet && !p.slice(0, -1).includes("secrets") && mayReadSecret(value)) {
+    else if (!isLet && mayReadSecret(value) && p.indexOf("secrets") === -1) {
       // a secret value read at evaluation: given whole to a secret option, or after a secret word in a string (`password=${…}`)
       const named = isSecretName(last!) || /(?:^|[a-z_])(?:[Kk]ey|KEY|[Hh]ash)$/.test(last!);
       // unnamed: only a string whose own text puts a secret word before an interpolation (`password=${…}`)
@@ -515,10 +515,11 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
       }
       // One array per binding: the full attribute path its value is bound to.
       const full = path.slice();
-      let doc = false;
+      let doc = false, testKey = false;
       for (let ai = 0; ai < b.path.length; ai++) {
         const a = b.path[ai]!, n = a.name ?? "*";
         if (DOC_KEYS.has(n)) doc = true;
+        if (TEST_KEYS.has(n)) testKey = true;
         full.push(n);
         if (!a.expr) continue;
         if (a.expr.type === "String") checkString(a.expr, ctx); // url."https://oauth2:TOKEN@host/".insteadOf
@@ -526,9 +527,7 @@ export function scanNix(src: string, root: Node, idx: RuleIndex, fileIsTest: boo
       }
       if (doc) continue;
       if (full[0] === "options" || (full[0] === "config" && full[1] === "options")) continue;
-      let c = ctx;
-      if (!c.test) for (let ai = 0; ai < b.path.length; ai++) if (TEST_KEYS.has(b.path[ai]!.name ?? "")) { c = { ...ctx, test: true }; break; }
-      if (!c.test && (full[0] === "checks" || full[1] === "checks")) c = { ...ctx, test: true };
+      const c = !ctx.test && (testKey || full[0] === "checks" || full[1] === "checks") ? { ...ctx, test: true } : ctx;
       checkOption(full, b.value, scope, c, b.start, isLet);
       visit(b.value, full, scope, c);
     }

@@ -12,7 +12,7 @@
 import { looksGenerated, notASecret, valueConfidence } from "../values.js";
 import { isSecretName } from "../words.js";
 import { type Group, type Pipeline, type Simple, type Stage, type Word, parseShell } from "./parse.js";
-import { KEYGENS, type Program, type ValueShape, programNamed } from "./programs.js";
+import { KEYGENS, PROGRAMS, type Program, type ValueShape, programNamed } from "./programs.js";
 
 export interface ShellHit {
   /** Offsets into the text given to shellSecrets. */
@@ -71,6 +71,23 @@ function trimmed(p: Piece): Piece {
   const a = p.value.length - p.value.trimStart().length;
   const b = p.value.trimEnd().length;
   return sub(p, a, Math.max(a, b));
+}
+
+// What a finding of this reader needs somewhere in the text: a program of the
+// table (or a key generator) as a word, a flag or an assignment whose name
+// says secret, or a `…Password value` argument. One test before the parse:
+// most scripts mention none (the table's examples check it lets theirs through).
+const NEEDS = new RegExp(
+  `(?:^|[^\\w.-])(?:${[...PROGRAMS, ...KEYGENS].flatMap((p) => p.names).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})(?![\\w-])` +
+  "|-[\\w.-]*(?:pass|secret|token|key|psk|bearer|auth|cred|hash)" +
+  "|(?:pass|secret|token|key|psk|bearer|auth|cred|salt|pw|pwd)\\w*\\+?=" +
+  "|[Pp]assword|[Pp]asswd|[Pp]assphrase",
+  "i",
+);
+
+/** Whether `text` could hold anything shellSecrets reports (a cheap test; false means no parse is needed). */
+export function mayHoldShellSecret(text: string): boolean {
+  return NEEDS.test(text);
 }
 
 /**
