@@ -3,7 +3,7 @@
 // work first: path-only file rules, the size cap, a binary sniff, then the
 // Nix parse (or the token fallback), with keyword prefilters inside.
 import { NixParseError, parse } from "../nix/index.js";
-import type { Hit, HintVars } from "./hit.js";
+import type { Hit } from "./hit.js";
 import { fingerprintHash } from "./hash.js";
 import { fillHint } from "./hints.js";
 import { Locator } from "./locate.js";

@@ -6,7 +6,7 @@
 // a sink (a unit, /etc text, a script) it folds the value and runs the content
 // detectors; at each call it asks the call rules and the store writers; every
 // string literal goes through the token rules.
-import { type AttrSetNode, type Binding, type Inherit, type ListNode, type Node, type PathNode, type StringNode, walk } from "../nix/index.js";
+import type { AttrSetNode, Binding, Inherit, ListNode, Node, StringNode } from "../nix/index.js";
 import { detectContent, isLiteralSecretValue, wholeValue } from "./content.js";
 import { type Folded, Scope, bindingScope, calleeName, concat, fold, hole, pathLiteralOf, pathText, refPath, resolve, selectFrom, withScope } from "./fold.js";
 import type { Hit, HintVars } from "./hit.js";
@@ -15,6 +15,7 @@ import type { CallArg, DetectorKind, Rule, SinkKind } from "./rule.js";
 import { type RuleIndex, type SegMatcher, candidatesFor, matchesSuffix, verdictOf } from "./rule-index.js";
 import { SINK_WHERE, type Sink, hintVars, optionPath, quotePath, sinkAt } from "./sinks.js";
 import { INITRD_HINT, wireInside } from "./hints.js";
+import { TEXT_WRITERS, attrNames, mayReadSecret, secretNamedVar, storeCopyOf, writerCallOf } from "./nix-shapes.js";
 import { secretRef } from "./secret-ref.js";
 import { scanText } from "./text-rules.js";
 import type { Severity } from "./types.js";
@@ -38,7 +39,6 @@ const TEST_FNS = new Set(["nixosTest", "runNixOSTest", "makeTest", "makeTestPyth
 // Bindings whose value is a test: the VM variant of a system, derivation check phases, passthru tests, flake checks.
 // (`checks` only near the top: a flake's outputs, not a service's health checks.)
 const TEST_KEYS = new Set(["vmVariant", "vmVariantWithBootLoader", "installCheckPhase", "checkPhase", "preCheck", "postCheck", "preInstallCheck", "postInstallCheck", "tests", "nixosTests", "testScript"]);
-const TEXT_WRITERS = new Set(["writeText", "toFile", "writeTextFile", "writeTextDir"]);
 const WRITERS = new Set(["writeText", "writeTextDir", "writeScript", "writeScriptBin", "writeShellScript", "writeShellScriptBin", "toFile",
   "runCommand", "runCommandLocal", "runCommandNoCC", "runCommandCC", "writeTextFile", "writeShellApplication", "writeCBin", "substituteAll"]);
 
@@ -59,74 +59,6 @@ function dottedName(fn: Node & { type: "Select" }): string {
 function suffixMatches(path: readonly string[], patterns: readonly SegMatcher[][]): boolean {
   for (const segs of patterns) if (matchesSuffix(path, segs)) return true;
   return false;
-}
-
-/**
- * A file of the repository copied into the store by this value: a path literal
- * (`./x`, `"${./x}"`, `./x + "-suffix"`) or a path inside the flake's own source
- * (`"${self}/secrets/x"`, `"${inputs.self}/x"`, `"${./.}/x"`), shown as `./x`.
- */
-function storeCopyOf(node: Node, scope: Scope): { text: string; start: number; end: number } | null {
-  const e = node.type === "Var" || node.type === "Select" ? resolve(node, scope) : null;
-  const n = e?.node ?? node;
-  const pl = pathLiteralOf(node, scope);
-  if (pl) {
-    // `"${dir}/x.age"`: the path and what follows it
-    const tail = n.type === "String" && n.parts[0]?.type === "Interpolation" && n.parts[1]?.type === "Literal" ? /^[^\s'"`;,)]*/.exec(n.parts[1].value)![0]
-      : n.type === "Binary" && n.op === "+" && n.right.type === "String" && n.right.parts[0]?.type === "Literal" ? /^[^\s'"`;,)]*/.exec(n.right.parts[0].value)![0] : "";
-    return { text: pathText(pl) + tail, start: pl.start, end: pl.end };
-  }
-  if (n.type !== "String" || n.parts.length < 2 || n.parts[0]!.type !== "Interpolation" || n.parts[1]!.type !== "Literal") return null;
-  const head = n.parts[0]!.expr;
-  const self = (head.type === "Var" && head.name === "self") || (head.type === "Select" && head.expr.type === "Var" && ((head.expr.name === "inputs" && head.path[0]?.name === "self") || (head.expr.name === "self" && head.path[0]?.name === "outPath")))
-    || (head.type === "Path" && pathText(head) === "./.");
-  if (!self) return null;
-  return { text: "./" + n.parts[1]!.value.replace(/^\/+/, ""), start: n.start, end: n.end };
-}
-
-/** A text writer call (`pkgs.writeText "n" "…"`, also inside `"${…}"` or through a let), with what it writes. */
-function writerCallOf(node: Node, scope: Scope): { content: Node; scope: Scope; label: string } | null {
-  let n: Node = node, sc = scope;
-  if (n.type === "String" && n.parts.length === 1 && n.parts[0]!.type === "Interpolation") n = n.parts[0]!.expr;
-  if (n.type === "Var" || n.type === "Select") {
-    const e = resolve(n, sc);
-    if (!e?.node) return null;
-    n = e.node; sc = e.scope;
-  }
-  if (n.type !== "Call" || !TEXT_WRITERS.has(calleeName(n.fn) ?? "") || n.args.length < 2) return null;
-  const label = n.args[0]!.type === "String" ? fold(n.args[0]!, sc)?.text ?? "" : "";
-  return { content: n.args[n.args.length - 1]!, scope: sc, label };
-}
-
-/** Whether a value could hold a secret read at evaluation: a reference, an import, or a string with one interpolated (a cheap test before folding). */
-function mayReadSecret(node: Node, depth = 0): boolean {
-  if (depth > 4) return false;
-  switch (node.type) {
-    case "Var": case "Select": case "With": return true;
-    case "String": return node.parts.some((x) => x.type === "Interpolation");
-    case "List": return node.items.some((x) => mayReadSecret(x, depth + 1));
-    case "Binary": return node.op === "+" && (mayReadSecret(node.left, depth + 1) || mayReadSecret(node.right, depth + 1));
-    case "Call": return node.args.length > 0 && mayReadSecret(node.args[node.args.length - 1]!, depth + 1) || calleeName(node.fn) === "import";
-    default: return false;
-  }
-}
-
-/** A variable (or a string that is just one) whose name says it holds a secret: `pw`, `"${password}"`. */
-function secretNamedVar(node: Node): boolean {
-  if (node.type === "String" && node.parts.length === 1 && node.parts[0]!.type === "Interpolation") return secretNamedVar(node.parts[0]!.expr);
-  return node.type === "Var" && isSecretName(node.name);
-}
-
-/** Every static attribute name bound in the tree (`a.b = …`, `"x-y" = …`, `inherit c`). */
-function attrNames(root: Node): Set<string> {
-  const out = new Set<string>();
-  walk(root, (n) => {
-    if (n.type !== "AttrSet" && n.type !== "Let" && n.type !== "LegacyLet") return;
-    for (const b of n.bindings) {
-      if (b.type === "Binding") { for (const a of b.path) if (a.name) out.add(a.name); } else for (const a of b.names) if (a.name) out.add(a.name);
-    }
-  });
-  return out;
 }
 
 /** Scans one parsed file; returns raw hits (not yet ranked or deduplicated). */

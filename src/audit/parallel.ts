@@ -9,7 +9,7 @@ import path from "node:path";
 import { Worker, parentPort, workerData } from "node:worker_threads";
 import { type DetectEnv, type FileResult, detectFile } from "./detect.js";
 import { detectEnv } from "./scan.js";
-import { GitHistory } from "./source.js";
+import { GitHistory } from "./history.js";
 import type { AuditOptions, RepoFacts } from "./types.js";
 
 export interface ParallelFile {

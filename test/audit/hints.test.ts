@@ -8,7 +8,8 @@ import { checkStore } from "../../src/audit/store-checks.js";
 import { fillHint } from "../../src/audit/hints.js";
 import { RULES } from "../../src/audit/rules/index.js";
 import { auditFiles } from "../../src/audit/scan.js";
-import { KEYGENS, PROGRAMS } from "../../src/audit/shell/programs.js";
+import { KEYGENS } from "../../src/audit/shell/keygens.js";
+import { PROGRAMS } from "../../src/audit/shell/programs.js";
 import { exampleInputs, exampleStore, isFileExample } from "./examples.js";
 import { cliRejects, hintCommands } from "./hint-commands.js";
 

@@ -12,7 +12,8 @@
 import { looksGenerated, notASecret, valueConfidence } from "../values.js";
 import { isSecretName } from "../words.js";
 import { type Group, type Pipeline, type Simple, type Stage, type Word, parseShell } from "./parse.js";
-import { KEYGENS, PROGRAMS, type Program, type ValueShape, programNamed } from "./programs.js";
+import { KEYGENS } from "./keygens.js";
+import { PROGRAMS, type Program, type ValueShape, programNamed } from "./programs.js";
 
 export interface ShellHit {
   /** Offsets into the text given to shellSecrets. */
