@@ -13,6 +13,12 @@ command -v nix-instantiate >/dev/null || need_debs+=(nix-bin)
 command -v git >/dev/null || need_debs+=(git)
 command -v tmux >/dev/null || need_debs+=(tmux)
 command -v pre-commit >/dev/null || need_debs+=(pre-commit)
+# --- packaging: shells the completion tests type into (test/packaging/completion.test.ts)
+command -v zsh >/dev/null || need_debs+=(zsh)
+command -v fish >/dev/null || need_debs+=(fish)
+# and groff, which renders the generated manual pages (test/packaging/docs.test.ts)
+command -v groff >/dev/null || need_debs+=(groff-base)
+# --- end packaging
 if [ ${#need_debs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "nixsec test: installing Debian packages: ${need_debs[*]}" >&2
@@ -28,11 +34,14 @@ fi
 # configuration into .work/ and unpacked there, never installed.
 node scripts/fetch-go-age.mjs >/dev/null || echo "nixsec test: Go age 1.3 unavailable; the plugin interop tests will fail in CI" >&2
 
+# --- npm dependencies (packaging) ---------------------------------------------
+# Exactly the locked tree. npm ci refuses a lock that disagrees with
+# package.json (test/packaging/lock.test.ts keeps it agreeing, with no
+# `resolved` registry URLs).
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # npm ci rejects this lock file: npm 11 here omits the other platforms' optional
-  # rollup packages from it. npm install honours the locked versions all the same.
-  npm install --no-audit --no-fund --loglevel=error
+  npm ci --no-audit --no-fund --loglevel=error
 fi
+# --- end npm dependencies ------------------------------------------------------
 npm run --silent build
 npx tsc -p tsconfig.json --noEmit
 npx vitest run "$@"

@@ -1,13 +1,15 @@
 // The command tree. Each action loads its module lazily, so `nixsec audit`
 // in a pre-commit hook does not pay for the crypto stack, and vice versa.
-import { Command, Option } from "commander";
+import { Argument, Command, Option } from "commander";
 import { setPluginContext } from "../crypto/plugin-context.js";
+import { SHELLS } from "./commands/completion-scripts.js";
 import type { Io } from "./io.js";
 import { cliPluginContext } from "./prompt.js";
 import { printError } from "./output.js";
 import { registerAuditCommands } from "./register-audit.js";
 import { registerRotateCommands } from "./register-rotate.js";
 import { VERSION } from "./version.js";
+import { withWriteLock } from "./write-lock.js";
 
 export { VERSION };
 
@@ -20,8 +22,9 @@ Exit codes:
   130  interrupted (Ctrl-C)
 
 Environment:
-  NO_COLOR     disable colour (colour is only used on a terminal anyway)
-  FORCE_COLOR  force colour`;
+  NO_COLOR          disable colour (colour is only used on a terminal anyway)
+  FORCE_COLOR       force colour
+  NIXSEC_LOCK_WAIT  seconds a writing command waits for another one (default 10)`;
 
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -124,7 +127,14 @@ export function buildProgram(io: Io): Command {
   registerStoreCommands(program, io);
   registerAuditCommands(program, io);
   registerRotateCommands(program, io);
+  registerCompletion(program, io);
   return program;
+}
+
+/** Whether `nixsec wire` with these flags changes the manifest (else it lists, and takes no lock). */
+function wireWrites(opts: Record<string, unknown>): boolean {
+  if (opts.list) return false;
+  return ["option", "credential", "environmentFile", "sambaUser", "userPassword", "initrd", "remove", "clear"].some((k) => opts[k] !== undefined) || Boolean((opts.restart as string[] | undefined)?.length);
 }
 
 function registerSopsCommands(program: Command, io: Io): void {
@@ -171,6 +181,26 @@ function registerSopsCommands(program: Command, io: Io): void {
     .action(async (file, opts) => (await import("./commands/sops.js")).sopsInspect(io, file, opts));
 }
 
+// Registered last: `__complete` reads the tree built above (completion.ts).
+function registerCompletion(program: Command, io: Io): void {
+  program
+    .command("completion")
+    .description("print the shell completion script (commands, flags, and secret, host, admin and template names from nixsec.yaml)")
+    .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(SHELLS))
+    .addHelpText("after", examples([
+      "source <(nixsec completion bash)        # in ~/.bashrc",
+      "source <(nixsec completion zsh)         # in ~/.zshrc, after compinit",
+      "nixsec completion fish > ~/.config/fish/completions/nixsec.fish",
+    ]))
+    .action(async (shell) => (await import("./commands/completion.js")).completion(io, shell));
+  program
+    .command("__complete", { hidden: true })
+    .argument("<shell>")
+    .argument("[words...]")
+    .helpOption(false)
+    .action(async (shell, words, _opts, cmd: Command) => (await import("./commands/completion.js")).complete(io, cmd.parent!, shell, words ?? []));
+}
+
 export function storeOptions(cmd: Command): Command {
   return cmd
     .option("--dir <dir>", "the repository root holding nixsec.yaml (default: found from the current directory upwards)")
@@ -198,20 +228,20 @@ function registerStoreCommands(program: Command, io: Io): void {
         .option("--no-rekey", "only change the manifest; do not re-encrypt affected secrets");
     keyOpts(group.command("add").argument("<name>").description(`add a${kind === "admin" ? "n admin" : " host"}`))
       .addHelpText("after", examples(kind === "host" ? ["nixsec host add hannibal --key-file hannibal.pub", "nixsec host add storage2 --key \"$(ssh-keyscan -t ed25519 storage2 | cut -d' ' -f2-)\""] : ["nixsec admin add bob --key age1…"]))
-      .action(async (name, opts) => (await import("./commands/principals.js")).principalAdd(io, kind, name, opts));
+      .action(async (name, opts) => withWriteLock(io, opts, `${kind} add ${name}`, async () => (await import("./commands/principals.js")).principalAdd(io, kind, name, opts)));
     keyOpts(group.command("set-key").argument("<name>").description(`replace a${kind === "admin" ? "n admin's" : " host's"} key (a reinstalled host) and re-encrypt what it reads`))
       .addHelpText("after", examples([`nixsec ${kind} set-key ${kind === "host" ? "hannibal --key-file hannibal.pub" : "alice --key age1…"}`]))
-      .action(async (name, opts) => (await import("./commands/principals.js")).principalSetKey(io, kind, name, opts));
+      .action(async (name, opts) => withWriteLock(io, opts, `${kind} set-key ${name}`, async () => (await import("./commands/principals.js")).principalSetKey(io, kind, name, opts)));
     storeOptions(group.command("rm").argument("<name>").description(`remove a${kind === "admin" ? "n admin" : " host"} and re-encrypt what it could read`))
       .option("--force", kind === "host" ? "also remove the host from the secrets that list it" : "remove the admin even if it is your own key")
       .option("--no-rekey", "only change the manifest")
       .addHelpText("after", examples([`nixsec ${kind} rm ${kind === "host" ? "oldbox --force" : "bob"}`]))
-      .action(async (name, opts) => (await import("./commands/principals.js")).principalRm(io, kind, name, opts));
+      .action(async (name, opts) => withWriteLock(io, opts, `${kind} rm ${name}`, async () => (await import("./commands/principals.js")).principalRm(io, kind, name, opts)));
     if (kind === "admin") {
       keyOpts(group.command("rotate").argument("[name]", "the admin (default: the one whose key you decrypt with)").description("give an admin a new key (generated unless --key), re-encrypt every secret, retire the old key"))
         .option("--key-out <file>", "where to create the new key (default: ~/.config/nixsec/keys/REPO-NAME-DATE.key)")
         .addHelpText("after", examples(["nixsec admin rotate", "nixsec admin rotate alice --key-out ~/keys/nixsec-2027.key", "nixsec admin rotate alice --key-file ~/.ssh/id_ed25519.pub -i old.key -i ~/.ssh/id_ed25519"]))
-        .action(async (name, opts) => (await import("./commands/principals.js")).adminRotate(io, name, opts));
+        .action(async (name, opts) => withWriteLock(io, opts, `admin rotate${name ? ` ${name}` : ""}`, async () => (await import("./commands/principals.js")).adminRotate(io, name, opts)));
     }
     storeOptions(group.command("list").description(`list ${kind}s`))
       .option("--json", "print JSON")
@@ -249,7 +279,7 @@ Modes that give other users any access (a last digit other than 0, such as
 An env secret (--format env) must be NAME=value lines, as systemd reads an
 EnvironmentFile; a secret wired to --user-password must be a crypt(3) hash.
 `)
-    .action(async (name, opts) => (await import("./commands/secrets.js")).secretAdd(io, name, opts));
+    .action(async (name, opts) => withWriteLock(io, opts, `add ${name}`, async () => (await import("./commands/secrets.js")).secretAdd(io, name, opts)));
 
   storeOptions(program.command("show").argument("<name>").description("print a secret's value (or a template rendered with the current values) to stdout; refuses binary to a terminal"))
     .option("--public", "print the public key of a WireGuard or SSH private key secret instead (derived from it)")
@@ -309,12 +339,12 @@ which on a first deploy happens before the secret is decrypted: deploy twice
 (or nixos-rebuild test, then switch). A rotated value reaches the initrd on
 the deploy after the rotation.
 `)
-    .action(async (name, opts) => (await import("./commands/wire.js")).wire(io, name, opts));
+    .action(async (name, opts) => (wireWrites(opts) ? withWriteLock(io, opts, `wire ${name}`, async () => (await import("./commands/wire.js")).wire(io, name, opts)) : (await import("./commands/wire.js")).wire(io, name, opts)));
 
   storeOptions(program.command("gen").description("write the generated Nix (data for the nixsec module, agenix secrets.nix)"))
     .option("--check", "write nothing; exit 1 if a generated file is stale (for CI and pre-commit)")
     .addHelpText("after", examples(["nixsec gen", "nixsec gen --check"]))
-    .action(async (opts) => (await import("./commands/wire.js")).gen(io, opts));
+    .action(async (opts) => (!opts.check ? withWriteLock(io, opts, "gen", async () => (await import("./commands/wire.js")).gen(io, opts)) : (await import("./commands/wire.js")).gen(io, opts)));
 
   for (const verb of ["grant", "revoke"] as const) {
     storeOptions(program.command(verb).argument("<name>").description(verb === "grant" ? "let hosts read an existing secret (re-encrypts only its file)" : "stop hosts reading a secret (re-encrypts only its file; prints the rotate line)"))
@@ -324,7 +354,7 @@ the deploy after the rotation.
 A revoked host may have kept the value (or its ciphertext, from git history):
 rotate it with the line printed at the end.
 ` : ""))
-      .action(async (name, opts) => (await import("./commands/grant.js"))[verb](io, name, opts));
+      .action(async (name, opts) => withWriteLock(io, opts, `${verb} ${name}`, async () => (await import("./commands/grant.js"))[verb](io, name, opts)));
   }
 
   const template = program.command("template").description("files rendered on the host from text with {{ nixsec:SECRET }} placeholders (never in the Nix store)");
@@ -347,14 +377,14 @@ renders the file at activation into /run/nixsec/templates/NAME (owner, mode as
 given), after agenix has decrypted; consumers wire to it as to a secret
 (nixsec wire NAME …) and restart when the text or a value changes.
 `)
-    .action(async (name, opts) => (await import("./commands/template.js")).templateAdd(io, name, opts));
+    .action(async (name, opts) => withWriteLock(io, opts, `template add ${name}`, async () => (await import("./commands/template.js")).templateAdd(io, name, opts)));
   storeOptions(template.command("list").description("list templates: hosts, owner, mode, text, the secrets they insert"))
     .option("--json", "print JSON")
     .action(async (opts) => (await import("./commands/template.js")).templateList(io, opts));
   storeOptions(template.command("rm").argument("<name>").description("remove a template"))
-    .action(async (name, opts) => (await import("./commands/template.js")).templateRm(io, name, opts));
+    .action(async (name, opts) => withWriteLock(io, opts, `template rm ${name}`, async () => (await import("./commands/template.js")).templateRm(io, name, opts)));
 
   storeOptions(program.command("rm").argument("<name>").description("remove a secret and its file"))
     .addHelpText("after", examples(["nixsec rm old/token"]))
-    .action(async (name, opts) => (await import("./commands/secrets.js")).secretRm(io, name, opts));
+    .action(async (name, opts) => withWriteLock(io, opts, `rm ${name}`, async () => (await import("./commands/secrets.js")).secretRm(io, name, opts)));
 }

@@ -3,6 +3,7 @@
 import { Option, type Command } from "commander";
 import type { Io } from "./io.js";
 import { examples, storeOptions } from "./program.js";
+import { withWriteLock } from "./write-lock.js";
 
 export function registerRotateCommands(program: Command, io: Io): void {
   storeOptions(program.command("rekey").description("re-encrypt exactly the secrets whose readers differ from the manifest (shows the plan first)"))
@@ -22,7 +23,7 @@ re-encrypted. Every new file is checked to decrypt before it replaces the
 old one; an interrupted rekey leaves every secret readable, and running
 \`nixsec rekey\` again finishes it.
 `)
-    .action(async (opts) => (await import("./commands/rekey.js")).rekey(io, opts));
+    .action(async (opts) => (opts.dryRun ? (await import("./commands/rekey.js")).rekey(io, opts) : withWriteLock(io, opts, "rekey", async () => (await import("./commands/rekey.js")).rekey(io, opts))));
 
   storeOptions(program.command("rotate").argument("<names...>", "secrets to give new values").description("set new values for secrets and re-encrypt them; hosts restart the consumers on the next deploy"))
     .option("--generate", "use each secret's generator from the manifest (generate: …)")
@@ -37,7 +38,7 @@ old one; an interrupted rekey leaves every secret readable, and running
 A secret generated from a rotated one (generate: {kind: password-hash, from: …})
 is regenerated with it.
 `)
-    .action(async (names, opts) => (await import("./commands/rotate.js")).rotate(io, names, opts));
+    .action(async (names, opts) => withWriteLock(io, opts, `rotate ${names.join(" ")}`, async () => (await import("./commands/rotate.js")).rotate(io, names, opts)));
 
   storeOptions(program.command("status").description("secrets that need a rekey, and values older than their maxAge"))
     .option("--json", "print JSON")

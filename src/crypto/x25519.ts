@@ -7,8 +7,8 @@
 // On node:crypto: typage imports both keys through WebCrypto on every
 // operation (~2 ms per recipient, research/crypto.md §5); importing each key
 // once as a KeyObject and calling crypto.diffieHellman is ~10x faster. Keys
-// are imported as JWK, not DER: OpenSSL 3's DER decoder is ~10x slower
-// (crypto.md §9.6). We never export freshly *generated* keys as JWK, which can
+// are imported raw or as JWK where the Node allows, not DER: OpenSSL 3's DER
+// decoder is ~10x slower on Node 20 (crypto.md §9.6; SCALAR_IMPORTS). We never export freshly *generated* keys as JWK, which can
 // deadlock Node 20 (crypto.md §9.5: the hang is in a KeyGenJob's GC callback):
 // scalars come from randomBytes and are imported instead. X25519(s, 9) is not
 // computed as a Diffie-Hellman with the base point: OpenSSL derives the public
@@ -45,8 +45,6 @@ export type X25519Backend = "sodium" | "openssl" | "noble";
 
 const BASEPOINT = new Uint8Array(32);
 BASEPOINT[0] = 9;
-// Node requires `x` in a private JWK but does not use it for derivation.
-const UNUSED_X = Buffer.alloc(32).toString("base64url");
 
 let backend: X25519Backend | undefined;
 let sodium: Sodium | null | undefined;
@@ -62,14 +60,49 @@ const KAT_SCALAR = "4b66e9d4d1b4673c5ad22691957d6af5c11b6421e0ea01d42ca4169e7918
 const KAT_POINT = "e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493";
 const KAT_OUT = "95cbde9476e8907d7aade45cb4b873f88b595a68799fa152e6f8f7647aac7957";
 
+// RFC 7748 §6.1: Alice's key pair, so the check also covers the public half
+// OpenSSL derives on import (publicHalf reads it).
+const KAT_ALICE_PRIVATE = "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a";
+const KAT_ALICE_PUBLIC = "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a";
+
+/**
+ * The ways to import a private scalar, fastest first where each works
+ * (per import, measured on this machine): Node 24 takes the raw scalar
+ * (`raw-private`, 33 µs) and rejects a JWK whose `x` is not the key's own
+ * public half ("Invalid JWK OKP key"). Node 20 and 22 lack `raw-private`
+ * and accept a JWK with a placeholder `x`, which they ignore (38 µs);
+ * deriving the real `x` first would cost the base multiplication the import
+ * is meant to save. PKCS#8 DER works everywhere but costs ~360 µs on Node 20
+ * (crypto.md §9.6), 40 µs on 22 and 24.
+ */
+const PLACEHOLDER_X = Buffer.alloc(32).toString("base64url");
+// RFC 8410 §7: PrivateKeyInfo { version 0, id-X25519 (1.3.101.110), OCTET STRING { OCTET STRING(32) } }.
+const PKCS8_X25519_PREFIX = Buffer.from("302e020100300506032b656e04220420", "hex");
+const SCALAR_IMPORTS: ReadonlyArray<(scalar: Uint8Array) => KeyObject> = [
+  // Not in @types/node 20's option types; recent Node 24 releases read it.
+  (d) => createPrivateKey({ key: d, format: "raw-private", asymmetricKeyType: "x25519" } as unknown as Parameters<typeof createPrivateKey>[0]),
+  (d) => createPrivateKey({ key: { kty: "OKP", crv: "X25519", d: b64url(d), x: PLACEHOLDER_X }, format: "jwk" }),
+  (d) => createPrivateKey({ key: Buffer.concat([PKCS8_X25519_PREFIX, d]), format: "der", type: "pkcs8" }),
+];
+
+let scalarImport: ((scalar: Uint8Array) => KeyObject) | undefined;
+
+/** True when one of SCALAR_IMPORTS gives keys that pass both known answers (it is kept). */
 function opensslWorks(): boolean {
-  try {
-    const priv = createPrivateKey({ key: { kty: "OKP", crv: "X25519", d: Buffer.from(KAT_SCALAR, "hex").toString("base64url"), x: UNUSED_X }, format: "jwk" });
-    const pub = createPublicKey({ key: { kty: "OKP", crv: "X25519", x: Buffer.from(KAT_POINT, "hex").toString("base64url") }, format: "jwk" });
-    return diffieHellman({ privateKey: priv, publicKey: pub }).toString("hex") === KAT_OUT;
-  } catch {
-    return false;
+  for (const importer of SCALAR_IMPORTS) {
+    try {
+      const priv = importer(Buffer.from(KAT_SCALAR, "hex"));
+      const pub = createPublicKey({ key: { kty: "OKP", crv: "X25519", x: Buffer.from(KAT_POINT, "hex").toString("base64url") }, format: "jwk" });
+      const alice = importer(Buffer.from(KAT_ALICE_PRIVATE, "hex")).export({ format: "jwk" }).x;
+      if (diffieHellman({ privateKey: priv, publicKey: pub }).toString("hex") !== KAT_OUT) continue;
+      if (typeof alice !== "string" || Buffer.from(alice, "base64url").toString("hex") !== KAT_ALICE_PUBLIC) continue;
+      scalarImport = importer;
+      return true;
+    } catch {
+      // this Node does not take the format; try the next
+    }
   }
+  return false;
 }
 
 /** The backend this thread uses: node:crypto (else noble) until bulkCrypto(). */
@@ -102,8 +135,8 @@ export function setX25519BackendForTests(b: X25519Backend | undefined): void {
 export function importScalar(scalar: Uint8Array): X25519Key {
   if (scalar.length !== 32) throw new RangeError("X25519 scalar must be 32 bytes");
   if (x25519Backend() !== "openssl") return { bytes: scalar };
-  const key = createPrivateKey({ key: { kty: "OKP", crv: "X25519", d: b64url(scalar), x: UNUSED_X }, format: "jwk" });
-  return { bytes: scalar, native: key };
+  if (scalarImport === undefined) opensslWorks(); // the backend was set by a test hook
+  return { bytes: scalar, native: scalarImport?.(scalar) };
 }
 
 export function importPoint(point: Uint8Array): X25519Key {

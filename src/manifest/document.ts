@@ -2,21 +2,22 @@
 // comments, key order and quoting) and where problems are located. Parsed on
 // first use and kept beside the Manifest: reading a valid manifest never needs
 // it, and the yaml package is a sizeable load.
-import { type Document, parseDocument } from "yaml";
+import type { Document } from "yaml";
 import type { Manifest } from "./load.js";
+import { parseYamlDocument } from "./yaml.js";
 
 const documents = new WeakMap<Manifest, Document>();
 
-export function parseManifestDocument(text: string): Document {
-  // Duplicate keys are reported by validateDocument with their field path instead.
-  return parseDocument(text, { uniqueKeys: false });
+/** The Document of manifest text, within the limits of yaml.ts. */
+export function parseManifestDocument(text: string, file = "nixsec.yaml"): Document {
+  return parseYamlDocument(text, file);
 }
 
 /** The manifest's Document, parsed from its text the first time it is asked for. */
 export function documentOf(m: Manifest): Document {
   let doc = documents.get(m);
   if (!doc) {
-    doc = parseManifestDocument(m.source);
+    doc = parseManifestDocument(m.source, m.path);
     documents.set(m, doc);
   }
   return doc;

@@ -2,12 +2,17 @@
 // cache knows (cache.ts) is read without loading the YAML and schema
 // libraries (~60 ms of a cold start); anything else goes through validate.ts,
 // loaded on demand. Edits get the comment-keeping YAML Document from
-// document.ts.
-import { readFile, stat } from "node:fs/promises";
+// document.ts. The file itself must be a regular file, not a link (fs/tree.ts),
+// no larger than the YAML limit (yaml.ts, kept in sync by MAX_MANIFEST_BYTES).
+import { lstat } from "node:fs/promises";
 import path from "node:path";
 import { NixsecError } from "../errors.js";
+import { RepoTree } from "../fs/tree.js";
 import { cachedManifestData } from "./cache.js";
 import type { ManifestData } from "./schema.js";
+
+/** YAML_LIMITS.maxBytes of yaml.ts (not imported: that module loads both YAML parsers). A test keeps them equal. */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
 export const MANIFEST_FILE = "nixsec.yaml";
 
@@ -38,24 +43,20 @@ export async function findManifest(startDir: string): Promise<string | null> {
 }
 
 export async function loadManifest(file: string): Promise<Manifest> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") {
-      throw new NixsecError(`no manifest at ${file}`, { hint: `create ${MANIFEST_FILE} at the root of your flake` });
-    }
-    throw new NixsecError(`cannot read ${file} (${code ?? "unknown error"})`, { cause: e });
-  }
+  const abs = path.resolve(file);
+  const bytes = new RepoTree(path.dirname(abs)).readFile(abs, { maxBytes: MAX_MANIFEST_BYTES, what: "a manifest" });
+  if (!bytes) throw new NixsecError(`no manifest at ${file}`, { hint: `create ${MANIFEST_FILE} at the root of your flake` });
+  const text = bytes.toString("utf8");
   const cached = cachedManifestData(text);
   if (cached) return { path: file, source: text, data: cached };
   return (await import("./validate.js")).validateManifest(text, file);
 }
 
+/** lstat, not stat: a link named nixsec.yaml is found, and then refused by loadManifest instead of followed. */
 async function kindOf(p: string): Promise<"file" | "other" | undefined> {
   try {
-    return (await stat(p)).isFile() ? "file" : "other";
+    const st = await lstat(p);
+    return st.isFile() || st.isSymbolicLink() ? "file" : "other";
   } catch {
     return undefined;
   }

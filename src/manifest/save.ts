@@ -1,7 +1,8 @@
 // Writing nixsec.yaml back: the (edited) Document rendered with the user's
 // own spelling kept for every line no edit touched (preserve.ts). Needs no
 // schema, so a command that only rewrites a manifest it read loads no validator.
-import { writeFileAtomic } from "../store/atomic.js";
+import path from "node:path";
+import { RepoTree } from "../fs/tree.js";
 import { documentOf } from "./document.js";
 import type { Manifest } from "./load.js";
 import { preserveFormatting, renderYaml } from "./preserve.js";
@@ -15,7 +16,8 @@ export function renderManifest(m: Manifest): string {
   return preserveFormatting(m.source, edited, (text) => renderYaml(text, YAML_OPTIONS));
 }
 
-/** Writes the manifest back to its file, atomically, keeping the file's mode. */
+/** Writes the manifest back to its file, atomically, keeping the file's mode; a link there is refused (fs/tree.ts). */
 export async function saveManifest(m: Manifest): Promise<void> {
-  await writeFileAtomic(m.path, renderManifest(m));
+  const file = path.resolve(m.path);
+  await new RepoTree(path.dirname(file)).writeFile(file, renderManifest(m));
 }

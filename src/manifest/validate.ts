@@ -1,7 +1,7 @@
 // Validating nixsec.yaml: the schema (zod), the cross-field checks, and the
 // positions of problems in the YAML Document. Loaded only when a manifest is
-// not in the cache (load.ts) or an edit must be checked (edit.ts).
-import jsyaml from "js-yaml";
+// not in the cache (load.ts) or an edit must be checked (edit.ts). Both ways
+// of reading the YAML go through yaml.ts and its one set of limits.
 import { type Document, isMap, isScalar, isSeq } from "yaml";
 import { cachedManifestData, storeManifestData } from "./cache.js";
 import { checkManifest } from "./checks.js";
@@ -10,6 +10,7 @@ import { type Issue, type IssuePath, ManifestError, fromZodIssues, zodMessage } 
 import { fieldsAt } from "./json-schema.js";
 import type { Manifest } from "./load.js";
 import { type ManifestData, manifestSchema } from "./schema.js";
+import { documentData, readYamlLean } from "./yaml.js";
 
 /** Parses and validates manifest text; throws one ManifestError listing every problem. */
 export function parseManifest(text: string, file: string): Manifest {
@@ -42,12 +43,11 @@ const NON_STRING_NAME = /^([-+.\d]|(true|false|null|yes|no|on|off|y|n)$|~$)/i;
  * A test checks both paths give the same data.
  */
 function parseValidManifestFast(text: string, file: string): Manifest | null {
-  let raw: unknown;
-  try {
-    raw = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, json: false });
-  } catch {
-    return null; // syntax errors and duplicate keys: the full path explains them
-  }
+  // A limit is an error here already; syntax errors and duplicate keys fall
+  // through to the full path, which explains them.
+  const read = readYamlLean(text, file);
+  if (!("data" in read)) return null;
+  const raw = read.data;
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
   for (const section of ["admins", "hosts", "secrets"] as const) {
     const map = (raw as Record<string, unknown>)[section];
@@ -61,7 +61,7 @@ function parseValidManifestFast(text: string, file: string): Manifest | null {
 /** The full path: the `yaml` Document, every problem with its position. */
 export function parseManifestFully(text: string, file: string): Manifest {
   // Duplicate keys are reported by validateDocument with their field path instead.
-  const doc = parseManifestDocument(text);
+  const doc = parseManifestDocument(text, file);
   if (doc.errors.length > 0) {
     throw new ManifestError(
       file,
@@ -77,12 +77,7 @@ export function parseManifestFully(text: string, file: string): Manifest {
 
 /** Validates a parsed (or edited) Document: schema, duplicate keys, cross-field checks. */
 export function validateDocument(doc: Document, file: string): ManifestData {
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    throw new ManifestError(file, [{ path: [], message: `cannot read the YAML: ${lowerFirst((e as Error).message)}` }]);
-  }
+  const raw = documentData(doc, file);
   if (raw === null || raw === undefined) {
     const message = "the manifest is empty; it needs `version: 1` and an `admins:` section";
     throw new ManifestError(file, [{ path: [], message }]);

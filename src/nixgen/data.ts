@@ -19,7 +19,6 @@
 //   valueId changes exactly when the value does (secrets/nixsec.lock); it is
 //   the consumers' restart trigger, and never derived from the value.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { NixsecError } from "../errors.js";
 import { defaultCredentialName, optionSegments, serviceName, type WireEntry } from "../manifest/read.js";
@@ -81,10 +80,9 @@ export function buildData(store: Store, outDir: string): NixValue {
   for (const host of Object.keys(data.hosts)) hosts[host] = { secrets: {}, templates: {}, wires: [] };
   for (const [name, s] of Object.entries(data.secrets)) {
     const file = secretFile(store, name);
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file);
-    } catch {
+    // Through the store's tree: a link, FIFO or device there is an error, never read (issue 12).
+    const bytes = store.tree.readFile(file);
+    if (!bytes) {
       throw new NixsecError(`secret ${name} has no file (${path.relative(store.root, file)})`, { hint: `set its value with \`nixsec add ${name} --force\` or remove it with \`nixsec rm ${name}\`` });
     }
     const sha = createHash("sha256").update(bytes).digest("hex");

@@ -1,9 +1,9 @@
 // `nixsec gen`: the generated files for a store, deterministic (same input,
-// same bytes), written atomically, or compared for `--check`.
-import { readFileSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+// same bytes), written atomically, or compared for `--check`. Each starts with
+// the generated-file marker (nixHeader); a file there without it is never
+// overwritten (fs/generated.ts), and nothing is written through a link (fs/tree.ts).
 import path from "node:path";
-import { writeFileAtomic } from "../store/atomic.js";
+import { writeGenerated } from "../fs/generated.js";
 import type { Store } from "../store/store.js";
 import { buildAgenixRules } from "./agenix-rules.js";
 import { buildData } from "./data.js";
@@ -42,24 +42,16 @@ export interface GenResult {
   stale: string[];
 }
 
-function current(file: string): string | null {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return null;
-  }
-}
-
 /** Writes the files that differ (or, with `check`, only reports them). */
 export async function runGen(store: Store, check: boolean): Promise<GenResult> {
   const result: GenResult = { written: [], stale: [] };
-  for (const f of generatedFiles(store)) {
-    if (current(f.path) === f.content) continue;
-    result.stale.push(f.path);
-    if (check) continue;
-    await mkdir(path.dirname(f.path), { recursive: true });
-    await writeFileAtomic(f.path, f.content, 0o644);
-    result.written.push(f.path);
+  const files = generatedFiles(store);
+  // Every target is checked (marker, no link) before any is written: all or none.
+  if (!check) for (const f of files) await writeGenerated(store.tree, f.path, f.content, { check: true });
+  for (const f of files) {
+    const r = await writeGenerated(store.tree, f.path, f.content, { check });
+    if (r.stale) result.stale.push(f.path);
+    if (r.written) result.written.push(f.path);
   }
   return result;
 }

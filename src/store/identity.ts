@@ -10,7 +10,7 @@ import path from "node:path";
 import { identityFileRecipients } from "../crypto/index.js";
 import { NixsecError } from "../errors.js";
 import { parseRecipient } from "../manifest/keys.js";
-import { writeFileAtomic } from "./atomic.js";
+import { writeFileAtomic } from "../fs/atomic.js";
 
 export interface IdentityLookup {
   flags: string[];

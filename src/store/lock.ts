@@ -32,11 +32,9 @@
 // Write order keeps the lock from claiming a state the files lack: the
 // ciphertexts are written (atomically, fsynced) first, the lock last.
 import { createHash, randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { NixsecError } from "../errors.js";
 import { parseSshPublicKeyLine } from "../crypto/index.js";
-import { writeFileAtomic } from "./atomic.js";
 import { readersOf, secretFile, type Store } from "./store.js";
 
 export const LOCK_FILE = "nixsec.lock";
@@ -239,30 +237,23 @@ export function renderLock(entries: Iterable<LockEntry>): string {
 
 export function readLock(store: Store): LockRead {
   const file = lockFile(store);
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { candidates: new Map(), problems: [], text: null };
-    throw new NixsecError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? "read error"})`, { hint: "check the permissions of the secrets directory" });
-  }
-  return parseLock(text, path.relative(store.root, file) || file);
+  // Through the store's tree: a link there is an error, never followed (issue 12).
+  const bytes = store.tree.readFile(file);
+  if (!bytes) return { candidates: new Map(), problems: [], text: null };
+  return parseLock(bytes.toString("utf8"), path.relative(store.root, file) || file);
 }
 
 /** Writes the lock atomically when its text would change; returns whether it did. */
 export async function writeLock(store: Store, entries: Iterable<LockEntry>, previous: string | null): Promise<boolean> {
   const text = renderLock(entries);
   if (text === previous) return false;
-  await writeFileAtomic(lockFile(store), text, 0o644);
+  await store.tree.writeFile(lockFile(store), text, 0o644);
   return true;
 }
 
 function fileSha(store: Store, name: string): string | undefined {
-  try {
-    return sha256Hex(readFileSync(secretFile(store, name)));
-  } catch {
-    return undefined;
-  }
+  const bytes = store.tree.readFile(secretFile(store, name));
+  return bytes && sha256Hex(bytes);
 }
 
 /** One entry per secret of the lock as read, duplicates resolved against the files. */

@@ -16,7 +16,6 @@
 import { AgeError, bulkCrypto, decryptBytes, localIdentities, preloadFileKeys, wrapPluginRecipients, type LoadedIdentity, type PluginWrap } from "../crypto/index.js";
 import { recipientCache } from "./encrypt-worker.js";
 import { NixsecError } from "../errors.js";
-import { writeFileAtomic } from "./atomic.js";
 import { carriedValueId, lockFile, renderLock, resolveLock, sha256Hex, type LockEntry } from "./lock.js";
 import { headerFits, idsOf, scanHeader, type PlanItem, type ReasonKind, type RekeyPlan, type StoreScan } from "./rekey.js";
 import { inlineEncryptor, workerEncryptor, type Encryptor } from "./rekey-worker.js";
@@ -173,7 +172,7 @@ export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPla
   const flush = async () => {
     const text = renderLock(entries.values());
     if (text === lockText) return;
-    await writeFileAtomic(lockFile(store), text, 0o644);
+    await store.tree.writeFile(lockFile(store), text, 0o644);
     lockText = text;
     result.lockWritten = true;
   };
@@ -204,7 +203,7 @@ export async function executeRekey(store: Store, scan: StoreScan, plan: RekeyPla
         if (tamperForTests) ciphertext = tamperForTests(j.item.secret, ciphertext);
         if (!(await checkCiphertext(j.item, ciphertext, j.value!, verifyWith))) result.headerOnly.push(j.item.secret);
         j.value!.fill(0);
-        const write = writeFileAtomic(secretFile(store, j.item.secret), ciphertext).then(
+        const write = store.tree.writeFile(secretFile(store, j.item.secret), ciphertext).then(
           () => {
             const entry: LockEntry = { secret: j.item.secret, sha256: sha256Hex(ciphertext), ...j.item.desired };
             if (j.old?.valueChanged) entry.valueChanged = j.old.valueChanged;

@@ -4,9 +4,9 @@
 // is the first 4 bytes of SHA-256 of the key; X25519 stanzas are anonymous).
 // Only files whose readers differ are rekeyed. `planRekey` is pure; `scanStore`
 // reads the disk for it. Execution is in rekey-run.ts.
-import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { inspectAge } from "../crypto/index.js";
+import type { RepoTree } from "../fs/tree.js";
 import { desiredReaders, pickEntry, readLock, sha256Hex, stanzaOfKeyId, type LockEntry, type LockRead, type ReaderKeys } from "./lock.js";
 import { secretFile, type Store } from "./store.js";
 
@@ -267,14 +267,10 @@ export interface StoreScan {
   leftovers: string[];
 }
 
-export function readFacts(file: string): FileFacts | undefined {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
+/** The file's facts, read through `tree` (a link or irregular file is an error); undefined when missing. */
+export function readFacts(tree: RepoTree, file: string): FileFacts | undefined {
+  const bytes = tree.readFile(file);
+  if (!bytes) return undefined;
   const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return { sha256: sha256Hex(data), header: scanHeader(data), bytes: data };
 }
@@ -282,26 +278,20 @@ export function readFacts(file: string): FileFacts | undefined {
 /** writeFileAtomic's temporary names (`.<name>.<12 hex>.tmp`) for .age files and the lock. */
 const TEMP_FILE = /^\.(.+\.age|nixsec\.lock)\.[0-9a-f]{12}\.tmp$/;
 
-function walk(dir: string, base: string, out: { age: string[]; temp: string[] }): void {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, base, out);
-    else if (TEMP_FILE.test(e.name)) out.temp.push(p);
-    else if (e.name.endsWith(".age")) out.age.push(path.relative(base, p));
-  }
-}
-
 export function scanStore(store: Store): StoreScan {
+  // The walk first: it never follows links (a linked secrets dir is an error)
+  // and it vouches for the directories, so reading each file below needs no
+  // check of its own (fs/tree.ts).
+  const files = { age: [] as string[], temp: [] as string[] };
+  for (const p of store.tree.walk(store.secretsDir)) {
+    const name = path.basename(p);
+    if (TEMP_FILE.test(name)) files.temp.push(p);
+    else if (name.endsWith(".age")) files.age.push(path.relative(store.secretsDir, p));
+  }
   const lock = readLock(store);
   const names = Object.keys(store.manifest.data.secrets).sort();
   const states = names.map((secret): SecretState => {
-    const file = readFacts(secretFile(store, secret));
+    const file = readFacts(store.tree, secretFile(store, secret));
     const state: SecretState = { secret, desired: desiredReaders(store, secret) };
     if (file) state.file = file;
     const entry = pickEntry(lock.candidates.get(secret), file?.sha256);
@@ -309,8 +299,6 @@ export function scanStore(store: Store): StoreScan {
     return state;
   });
   const known = new Set(names.map((n) => `${n}.age`));
-  const files = { age: [] as string[], temp: [] as string[] };
-  walk(store.secretsDir, store.secretsDir, files);
   const orphans = files.age.map((p) => p.split(path.sep).join("/")).filter((p) => !known.has(p)).sort();
   return { states, lock, orphans, leftovers: files.temp.sort() };
 }

@@ -5,7 +5,6 @@
 import { encryptBytes, parseRecipient, type LoadedIdentity } from "../crypto/index.js";
 import { durationMs, type SecretSpec } from "../manifest/read.js";
 import { NixsecError } from "../errors.js";
-import { writeFileAtomic } from "./atomic.js";
 import { generateValue, type Generated, type GenerateKind } from "./generate.js";
 import { desiredReaders, isoSeconds, newValueId, readLock, renderLock, resolveLock, sha256Hex, lockFile, type LockEntry } from "./lock.js";
 import { checkCiphertext } from "./rekey-run.js";
@@ -86,12 +85,12 @@ export async function writeRotated(store: Store, values: RotatedValue[], verifyW
   const read = readLock(store);
   const entries = resolveLock(store, read);
   for (const p of prepared) {
-    await writeFileAtomic(secretFile(store, p.secret), p.ciphertext, 0o644);
+    await store.tree.writeFile(secretFile(store, p.secret), p.ciphertext, 0o644);
     result.written.push(p.secret);
   }
   for (const p of prepared) entries.set(p.secret, { secret: p.secret, sha256: sha256Hex(p.ciphertext), valueChanged: isoSeconds(now), valueId: newValueId(), ...p.desired });
   const text = renderLock(entries.values());
-  if (text !== read.text) await writeFileAtomic(lockFile(store), text, 0o644);
+  if (text !== read.text) await store.tree.writeFile(lockFile(store), text, 0o644);
   return result;
 }
 

@@ -1,24 +1,34 @@
 // The secrets store on disk: the manifest plus `<secretsDir>/<name>.age`
 // files, each encrypted to the admins and the secret's hosts.
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { lstatSync } from "node:fs";
 import path from "node:path";
 import { NixsecError } from "../errors.js";
 import { AgeError, decryptBytes, encryptBytes, localIdentities, parseRecipient, preloadFileKeys, type LoadedIdentity, type ParsedRecipient } from "../crypto/index.js";
 import { findManifest, loadManifest, MANIFEST_FILE, type Manifest } from "../manifest/read.js";
-import { writeFileAtomic } from "./atomic.js";
+import { RepoTree } from "../fs/tree.js";
 
 export interface Store {
   manifest: Manifest;
   /** The directory holding nixsec.yaml. */
   root: string;
   secretsDir: string;
+  /** Every file of the store is read and written through this: no links, nothing outside the root. */
+  tree: RepoTree;
+}
+
+function present(file: string): boolean {
+  try {
+    lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Finds and loads the store from `dir` upwards (as flakes are found), or at exactly `dir` with `explicit`. */
 export async function openStore(dir: string, explicit = false): Promise<Store> {
   const file = explicit ? path.join(dir, MANIFEST_FILE) : await findManifest(dir);
-  if (!file || !existsSync(file)) {
+  if (!file || !present(file)) {
     throw new NixsecError(`no ${MANIFEST_FILE} found ${explicit ? `in ${dir}` : `in ${dir} or above it (up to the repository root)`}`, {
       hint: "run `nixsec init` at the root of your flake, or pass --dir",
     });
@@ -28,7 +38,7 @@ export async function openStore(dir: string, explicit = false): Promise<Store> {
 
 export function storeOf(manifest: Manifest): Store {
   const root = path.dirname(path.resolve(manifest.path));
-  return { manifest, root, secretsDir: path.join(root, manifest.data.settings.secretsDir) };
+  return { manifest, root, secretsDir: path.join(root, manifest.data.settings.secretsDir), tree: new RepoTree(root) };
 }
 
 export function secretFile(store: Store, name: string): string {
@@ -97,8 +107,7 @@ export async function writeSecretValue(store: Store, name: string, value: Uint8A
       throw new NixsecError(`${name}: the new ciphertext does not decrypt to the value; nothing was written`, { exitCode: 3 });
     }
   }
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFileAtomic(file, ciphertext, 0o644);
+  await store.tree.writeFile(file, ciphertext, 0o644);
   return file;
 }
 
@@ -112,26 +121,31 @@ export async function preloadSecrets(store: Store, names: string[], identities: 
   const files: Uint8Array[] = [];
   for (const name of names) {
     try {
-      files.push(readFileSync(secretFile(store, name)));
+      const bytes = store.tree.readFile(secretFile(store, name));
+      if (bytes) files.push(bytes);
     } catch {
-      // reported by readSecretValue
+      // a link or an odd file there: reported by readSecretValue
     }
   }
   await preloadFileKeys(files, identities);
 }
 
-export async function readSecretValue(store: Store, name: string, identities: LoadedIdentity[]): Promise<Uint8Array> {
+/** The ciphertext of secret `name`, read without following links (fs/tree.ts). */
+export function readSecretFile(store: Store, name: string): Uint8Array {
   if (!store.manifest.data.secrets[name]) throw unknownSecret(store, name);
   const file = secretFile(store, name);
-  let data: Buffer;
-  try {
-    data = readFileSync(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new NixsecError(`cannot read ${file}: ${code === "ENOENT" ? "the file is missing" : code}`, {
-      hint: code === "ENOENT" ? `set a value with \`nixsec add ${name} --force\`` : "check the permissions of the secrets directory",
-    });
-  }
+  const data = store.tree.readFile(file);
+  if (!data) throw new NixsecError(`cannot read ${file}: the file is missing`, { hint: `set a value with \`nixsec add ${name} --force\`` });
+  return data;
+}
+
+export async function readSecretValue(store: Store, name: string, identities: LoadedIdentity[]): Promise<Uint8Array> {
+  return decryptSecretFile(store, name, readSecretFile(store, name), identities);
+}
+
+/** Decrypts `data`, the file of secret `name`, with a message naming the file when no identity fits. */
+export async function decryptSecretFile(store: Store, name: string, data: Uint8Array, identities: LoadedIdentity[]): Promise<Uint8Array> {
+  const file = secretFile(store, name);
   try {
     return await decryptBytes(data, identities);
   } catch (err) {

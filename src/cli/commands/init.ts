@@ -2,14 +2,20 @@
 // an admin identity: a new age key (0600, outside the repository) or an
 // existing one adopted (an age key file, ~/.ssh/id_ed25519, or a hardware
 // key's plugin identity stub, whose `# Recipient:` comment is its public key).
-import { existsSync, readFileSync } from "node:fs";
+//
+// It never takes over what is there (issue 12: init in an agenix repository
+// adopted its secrets/ without a word, and `gen` then replaced the
+// hand-written secrets.nix): a secrets directory holding files init did not
+// create is refused, and so is a directory below an existing nixsec.yaml.
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { NixsecError } from "../../errors.js";
 import { generateAgeKey, parseIdentityFile } from "../../crypto/index.js";
-import { MANIFEST_FILE, parseManifest } from "../../manifest/index.js";
-import { writeFileAtomic } from "../../store/atomic.js";
+import { findManifest, MANIFEST_FILE, parseManifest } from "../../manifest/index.js";
+import { RepoTree } from "../../fs/tree.js";
 import { defaultKeyDir, recordIdentity } from "../../store/identity.js";
+import { withRootLock } from "../write-lock.js";
 import { configHome } from "../context.js";
 import type { Io } from "../io.js";
 import { printInfo } from "../output.js";
@@ -48,13 +54,44 @@ secrets: {}
 `;
 }
 
+/** What init itself puts in a new secrets directory (and may find there from an interrupted init). */
+const INIT_FILES = new Set([".gitattributes", ".gitkeep"]);
+
+/** Refuses to set up where a store already is: here, above (up to the repository root), or a secrets dir in use. */
+async function checkFreshRoot(root: string, tree: RepoTree, secretsDir: string): Promise<void> {
+  const existing = await findManifest(root);
+  if (existing === path.join(root, MANIFEST_FILE)) throw new NixsecError(`${existing} already exists`, { hint: "this repository is set up; `nixsec admin add` adds another admin" });
+  if (existing) {
+    throw new NixsecError(`${root} is inside the nixsec repository of ${existing}`, {
+      hint: [`run nixsec from there (it finds ${MANIFEST_FILE} from any directory below it)`, "or pass --dir to init a separate repository outside it"],
+    });
+  }
+  const dir = path.join(root, secretsDir);
+  if (!tree.isDirectory(dir)) return;
+  const foreign = readdirSync(dir).filter((f) => !INIT_FILES.has(f)).sort();
+  if (foreign.length === 0) return;
+  const shown = foreign.slice(0, 5).join(", ") + (foreign.length > 5 ? ` and ${foreign.length - 5} more` : "");
+  throw new NixsecError(`${tree.rel(dir)}/ already holds files nixsec did not create (${shown}); init does not take over an existing store`, {
+    hint: [
+      foreign.includes("secrets.nix") ? "it looks like an agenix store: import it (`nixsec import agenix`, where available) instead of init" : `move them aside, or choose another directory: nixsec init --secrets-dir DIR`,
+      "nixsec would otherwise regenerate files there and rekey what it does not know",
+    ],
+  });
+}
+
 export async function init(io: Io, opts: InitOptions): Promise<void> {
   const root = path.resolve(io.cwd, opts.dir ?? ".");
+  await mkdir(root, { recursive: true });
+  await withRootLock(io, root, "init", () => initLocked(io, root, opts));
+}
+
+async function initLocked(io: Io, root: string, opts: InitOptions): Promise<void> {
   const manifestPath = path.join(root, MANIFEST_FILE);
-  if (existsSync(manifestPath)) throw new NixsecError(`${manifestPath} already exists`, { hint: "this repository is set up; `nixsec admin add` adds another admin" });
   const admin = opts.admin ?? io.env.USER ?? "admin";
   const secretsDir = opts.secretsDir ?? "secrets";
   const cfg = configHome(io);
+  const tree = new RepoTree(root);
+  await checkFreshRoot(root, tree, secretsDir);
 
   let identityPath: string;
   let publicKey: string;
@@ -93,10 +130,10 @@ export async function init(io: Io, opts: InitOptions): Promise<void> {
 
   const text = manifestText(admin, publicKey, secretsDir);
   parseManifest(text, manifestPath); // validate the admin name, key and secretsDir before writing
-  await mkdir(path.join(root, secretsDir), { recursive: true });
+  tree.mkdir(path.join(root, secretsDir));
   const attrs = path.join(root, secretsDir, ".gitattributes");
-  if (!existsSync(attrs)) await writeFileAtomic(attrs, "# age files are binary: no text diffs or merges\n*.age binary\n# the lock has one line per secret; a union merge keeps both sides (nixsec resolves duplicates)\nnixsec.lock merge=union\n", 0o644);
-  await writeFileAtomic(manifestPath, text, 0o644);
+  if (!tree.statFile(attrs)) await tree.writeFile(attrs, "# age files are binary: no text diffs or merges\n*.age binary\n# the lock has one line per secret; a union merge keeps both sides (nixsec resolves duplicates)\nnixsec.lock merge=union\n", 0o644);
+  await tree.writeFile(manifestPath, text, 0o644);
   if (cfg) await recordIdentity(cfg, root, identityPath);
   printInfo(io, `wrote ${path.relative(io.cwd, manifestPath) || MANIFEST_FILE} with admin ${admin} (${publicKey.slice(0, 24)}…)`);
   printInfo(io, "next: nixsec host add HOST --key-file HOST.pub, then nixsec add SERVICE/KEY --host HOST");

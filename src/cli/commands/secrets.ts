@@ -1,7 +1,6 @@
 // `nixsec add | show | edit | list | rm`: the lifecycle of one secret.
 // A value reaches nixsec through a masked prompt, stdin, a file or a
 // generator; never through argv or the environment.
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { NixsecError } from "../../errors.js";
@@ -9,11 +8,12 @@ import { utf8 } from "../../crypto/bytes.js";
 import { putSecret, removeSecret, saveManifest, type SecretFields } from "../../manifest/index.js";
 import { durationMs, secretNameProblem } from "../../manifest/names.js";
 import { GENERATE_KINDS, generateValue, publicKeyOf, type GenerateKind } from "../../store/generate.js";
-import { readSecretValue, secretFile, storeOf, writeSecretValue, type Store } from "../../store/store.js";
+import { decryptSecretFile, readSecretFile, readSecretValue, secretFile, storeOf, writeSecretValue, type Store } from "../../store/store.js";
 import { readLock, recordRemoval, recordWrite, resolveLock } from "../../store/lock.js";
 import { checkValue } from "../../store/value-checks.js";
 import { parseTemplate, templateSecrets, templateText } from "../../nixgen/template.js";
-import { withEditBuffer } from "../edit-buffer.js";
+import { runEditor, withEditBuffer } from "../edit-buffer.js";
+import { withWriteLock } from "../write-lock.js";
 import { adminIdentities, openCliStore, type StoreOptions } from "../context.js";
 import { webStream, type Io } from "../io.js";
 import { readAll } from "../../crypto/index.js";
@@ -182,20 +182,27 @@ export async function secretEdit(io: Io, name: string, opts: StoreOptions): Prom
   const store = await openCliStore(io, opts);
   requireSecret(store.manifest, name);
   const ids = await adminIdentities(io, store, opts);
-  const old = await readSecretValue(store, name, ids);
+  const ciphertext = readSecretFile(store, name);
+  const old = await decryptSecretFile(store, name, ciphertext, ids);
   const editor = io.env.VISUAL || io.env.EDITOR || "vi";
-  const edited = await withEditBuffer(io.env, name, old, (file) => {
-    // The editor gets the buffer's path, never the value; `sh -c` allows EDITOR="code --wait".
-    const r = spawnSync("sh", ["-c", `${editor} "$1"`, "nixsec-editor", file], { stdio: "inherit", env: io.env });
-    if (r.status !== 0) throw new NixsecError(`the editor (${editor}) exited with ${r.status ?? r.signal}; nothing was changed`, { hint: "set $VISUAL or $EDITOR" });
-  });
+  // The editor gets the buffer's path, never the value; `sh -c` allows EDITOR="code --wait".
+  const edited = await withEditBuffer(io.env, name, old, (file) => runEditor(editor, file, io.env));
   if (Buffer.compare(Buffer.from(edited), Buffer.from(old)) === 0) {
     printInfo(io, `${name} unchanged; nothing written`);
     return;
   }
   checkValue(name, store.manifest.data.secrets[name]!, edited, "the editor");
-  await writeSecretValue(store, name, edited, ids);
-  await recordWrite(store, name, { valueChanged: new Date() });
+  // The editor may have been open for minutes: the lock is taken only now, and
+  // the write happens only if nobody changed the secret meanwhile (issue 12).
+  await withWriteLock(io, opts, `edit ${name}`, async () => {
+    const now = await openCliStore(io, opts);
+    const current = now.manifest.data.secrets[name] ? now.tree.readFile(secretFile(now, name)) : undefined;
+    if (!current || Buffer.compare(current, Buffer.from(ciphertext)) !== 0) {
+      throw new NixsecError(`${name} was changed or removed by another nixsec while you edited it; your edit was not written`, { hint: `run \`nixsec edit ${name}\` again to edit the current value` });
+    }
+    await writeSecretValue(now, name, edited, ids);
+    await recordWrite(now, name, { valueChanged: new Date() });
+  });
   printInfo(io, `updated ${name}`);
 }
 
@@ -250,9 +257,9 @@ export async function secretRm(io: Io, name: string, opts: StoreOptions): Promis
   if (users.length) throw new NixsecError(`template ${users.join(", ")} uses ${name}`, { hint: "remove its placeholder first, or the template (nixsec template rm NAME)" });
   const m = removeSecret(store.manifest, name);
   const file = secretFile(store, name);
+  store.tree.statFile(file); // a link or an irregular file there: refused before the manifest changes
   await saveManifest(m);
-  const { rm } = await import("node:fs/promises");
-  await rm(file, { force: true });
+  store.tree.remove(file);
   await recordRemoval(store, name);
   printInfo(io, `removed ${name} and ${path.relative(io.cwd, file) || file}`);
   printWarning(io, "its ciphertext stays in git history; rotate the value where it is used if it may have leaked");

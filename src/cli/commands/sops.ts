@@ -25,7 +25,7 @@ import {
   type EncryptionRules,
   type SopsFormat,
 } from "../../sops/index.js";
-import { writeFileAtomic } from "../../store/atomic.js";
+import { writeFileAtomic } from "../../fs/atomic.js";
 import type { Io } from "../io.js";
 import { isPrintable, printInfo, printWarning } from "../output.js";
 import { sopsIdentities } from "./sops-keys.js";

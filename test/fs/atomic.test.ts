@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { NixsecError } from "../../src/errors.js";
-import { writeFileAtomic } from "../../src/store/atomic.js";
+import { writeFileAtomic } from "../../src/fs/atomic.js";
 
 const root = mkdtempSync(path.join(realpathSync(tmpdir()), "nixsec-atomic-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

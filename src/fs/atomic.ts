@@ -2,6 +2,9 @@
 // new contents, never a torn file: write a temporary file in the same
 // directory (rename is only atomic within one file system), fsync it, rename
 // it over the target, then fsync the directory so the rename itself is on disk.
+// This is the primitive, for the user's own files (config, `age -o`); files in
+// a repository are written through RepoTree (tree.ts), which refuses links
+// before it calls this.
 import { randomBytes } from "node:crypto";
 import fs, { type Stats } from "node:fs";
 import path from "node:path";
