@@ -3,7 +3,8 @@
 // what needs a rekey afterwards. Building it reads the repository and writes
 // nothing; `--dry-run` prints it and stops.
 //
-// Layout: a secret's file is `<secretsDir>/<name>.age`. A file already there
+// Layout: a secret's file is where the store keeps it (`<secretsDir>/<name>.age`
+// for age files: store.ts secretFile). A file already there
 // stays (byte for byte); any other is moved there, as `git mv` would move it
 // (same bytes, so git records a rename), rather than recorded at its old path
 // in the manifest: every command, the audit and the generated rules find
@@ -15,6 +16,7 @@ import type { RepoTree } from "../fs/tree.js";
 import { addAdmin, addHost, parseManifest, putSecret, type Manifest } from "../manifest/index.js";
 import { relativeDirProblem, secretNameProblem } from "../manifest/names.js";
 import type { ReaderKeys } from "../store/lock.js";
+import { secretFile, storeOf } from "../store/store.js";
 import type { Principal } from "./principals.js";
 import type { FoundSecret, ImportSource } from "./types.js";
 
@@ -122,7 +124,8 @@ export function planImport(src: ImportSource, principals: Principal[], o: PlanOp
     const readers = s.readers.map((id) => byId.get(id)!);
     const hosts = [...new Set(readers.filter((p) => p.role === "host").map((p) => p.name))].sort();
     m = withOrigin(s.origin, () => putSecret(m, name, { hosts, ...s.fields }));
-    const target = path.join(o.root, secretsDir, `${name}.age`);
+    // Where the store keeps this secret's file (store.ts decides the layout, per format).
+    const target = secretFile(storeOf(m), name);
     const notes = [...s.notes, ...(s.content.kind === "file" ? s.content.notes : [])];
     if (name !== (o.prefix ?? "") + s.name) notes.push(`named ${name} (from ${s.name})`);
     const item: PlannedSecret = { name, origin: s.origin, found: s, hosts, target, action: "encrypt", rekey: [], notes };
