@@ -9,7 +9,6 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fetchDebianPackage, hasCommand } from "../scripts/lib/debian-package.mjs";
 
-
 /** The path of a native gitleaks binary, or null (with the reason on stderr). */
 export function nativeGitleaks(workDir) {
   if (hasCommand("gitleaks")) return "gitleaks";
