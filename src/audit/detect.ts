@@ -3,8 +3,9 @@
 // work first: path-only file rules, the size cap, a binary sniff, then the
 // Nix parse (or the token fallback), with keyword prefilters inside.
 import { NixParseError, parse } from "../nix/index.js";
-import type { Hit, HintVars } from "./hit.js";
+import type { Hit } from "./hit.js";
 import { fingerprintHash } from "./hash.js";
+import { fillHint } from "./hints.js";
 import { Locator } from "./locate.js";
 import { scanNix } from "./nix-scan.js";
 import type { RuleIndex } from "./rule-index.js";
@@ -23,9 +24,13 @@ export interface DetectEnv {
   /** Rank of each enabled rule (its position in rules/index.ts). */
   rank: ReadonlyMap<Rule, number>;
   parseError: Rule | null;
+  /** The rule for files too large to read whole (null when disabled). */
+  unscanned: Rule | null;
   repo: RepoFacts;
   maxFileBytes: number;
   inlineAllow: boolean;
+  /** Whether a leaked text was ever committed in this file (for the rotation advice); absent: not known. */
+  committed?: (path: string, secrets: readonly string[]) => boolean | null;
 }
 
 export interface FileResult {
@@ -49,22 +54,30 @@ export function inSecretsDir(path: string, dirs: readonly string[]): boolean {
 }
 
 /**
- * VM tests and their fixtures by location: `tests/` (nixpkgs' nixos/tests
- * included) and flake `checks/`. Not `test/`: a host may well be called "test".
- * Inside any file, test functions (runNixOSTest, nixosTest, makeTest) and sets
- * with a testScript count too (nix-scan.ts).
+ * Test fixtures and documentation by location, reported at low severity:
+ * `tests/`, `checks/`, `test/`, `integration-tests/` (any `*-tests/`),
+ * files named like `test.nix`, `vm-test.nix` or `test-configurations.nix`,
+ * and examples, demos, docs and templates. A `test/` directory of hosts
+ * (`hosts/test/`) is a host called "test", not a test. Inside any file, test
+ * functions (runNixOSTest, nixosTest, testers.*), sets with a testScript and
+ * check phases count too (nix-scan.ts).
  */
 export function isTestPath(path: string): boolean {
-  return /(?:^|\/)(?:tests|checks)\//.test(path);
+  if (/(?:^|\/)(?:tests|checks|integration-tests?|[\w.-]+-tests|examples?|demos?|docs?|templates?)\//.test(path)) return true;
+  if (/(?:^|\/)test\//.test(path) && !/(?:^|\/)(?:hosts|machines|systems|nodes|configurations)\/test\//.test(path)) return true;
+  return /(?:^|\/)(?:[\w-]+[-_])?tests?(?:[-_][\w-]+)?\.[a-z]+$/.test(path);
 }
 
-export function fillHint(hint: string, vars: HintVars): string {
-  return hint.replace(/\{(option|fileOption|secret|user|unit)\}/g, (_, k: keyof HintVars) => {
-    const v = vars[k];
-    if (v) return v;
-    return { option: "OPTION", fileOption: "OPTIONFile", secret: "NAME", user: "USER", unit: "UNIT" }[k];
-  });
+/**
+ * Values a generator published on purpose: clan's public vars and facts
+ * (`vars/per-machine/HOST/GEN/NAME/value`, `machines/HOST/facts/NAME`), such
+ * as the hash of a generated root password. Reported at low severity: the
+ * tool that wrote them decided they are public.
+ */
+export function isPublicFact(path: string): boolean {
+  return /(?:^|\/)vars\/(?:per-machine|shared)\/.+\/value$|(?:^|\/)machines\/[^/]+\/facts\/[^/]+$/.test(path);
 }
+
 
 /** Keeps the best-ranked hit for each overlapping source range. */
 function dedupe(hits: Hit[], rank: ReadonlyMap<Rule, number>): Hit[] {
@@ -77,19 +90,37 @@ function dedupe(hits: Hit[], rank: ReadonlyMap<Rule, number>): Hit[] {
   return kept.sort((a, b) => a.start - b.start);
 }
 
+/**
+ * A file over the size cap, seen by its first bytes only. Fail closed (issue
+ * 12, item 5): a .nix file or a text file is a finding that fails the run;
+ * a binary file that Nix does not read gets a note.
+ */
+export function detectOversize(path: string, size: number, head: Uint8Array, env: DetectEnv): FileResult {
+  const mib = (n: number): string => (n < 1048576 ? `${Math.ceil(n / 1024)} KiB` : `${(n / 1048576).toFixed(n < 10485760 ? 1 : 0)} MiB`);
+  if (!path.endsWith(".nix") && isBinary(head)) {
+    return { findings: [], notes: [{ file: path, message: `skipped: binary, ${mib(size)}` }], suppressed: 0, bytes: 0 };
+  }
+  const hits: Hit[] = [];
+  if (env.unscanned) hits.push({ rule: env.unscanned, start: 0, end: 0, secrets: [], where: `${path} is ${mib(size)}, over the ${mib(env.maxFileBytes)} the audit reads whole`, anchor: path, vars: {} });
+  return { ...build(path, "", hits, env, [], 0), bytes: 0 };
+}
+
 export function detectFile(path: string, content: Uint8Array | string, env: DetectEnv): FileResult {
   const bytes = typeof content === "string" ? null : content;
   const size = bytes ? bytes.length : content.length;
   const notes: Note[] = [];
   if (size > env.maxFileBytes) {
-    notes.push({ file: path, message: `skipped: larger than ${Math.round(env.maxFileBytes / 1024)} KiB` });
-    return { findings: [], notes, suppressed: 0, bytes: 0 };
+    const head = bytes ? bytes.subarray(0, 8000) : new TextEncoder().encode((content as string).slice(0, 8000));
+    return detectOversize(path, size, head, env);
   }
-  const binary = bytes ? isBinary(bytes) : false;
+  // A .nix file is text to Nix whatever bytes a comment holds (issue 12, item 5):
+  // only other files are sniffed for a NUL.
+  const binary = bytes && !path.endsWith(".nix") ? isBinary(bytes) : false;
   const text = typeof content === "string" ? content : binary ? null : td.decode(content);
   const secretsDir = inSecretsDir(path, env.repo.secretsDirs);
   const hits: Hit[] = [];
   const tracked = env.repo.tracked ? env.repo.tracked.has(path) : null;
+  const test = isTestPath(path) || isPublicFact(path);
   const applying = env.fileRules.filter((r) => r.matcher.on === "file" && r.matcher.applies(path, secretsDir));
   const extra = tracked && text !== null ? env.trackedRules.filter((r) => r.matcher.on === "file" && r.matcher.applies(path, secretsDir)) : [];
   if (applying.length > 0 || extra.length > 0) {
@@ -98,7 +129,7 @@ export function detectFile(path: string, content: Uint8Array | string, env: Dete
       if (r.matcher.on !== "file") continue;
       for (const h of r.matcher.check(facts)) {
         const secret = h.secret ?? { start: h.start, end: h.end };
-        hits.push({ rule: r, start: h.start, end: Math.max(h.end, h.start), secrets: text && secret.end > secret.start ? [text.slice(secret.start, secret.end)] : [], where: h.detail, anchor: h.detail, vars: {} });
+        hits.push({ rule: r, start: h.start, end: Math.max(h.end, h.start), secrets: text && secret.end > secret.start ? [text.slice(secret.start, secret.end)] : [], where: h.detail, anchor: h.detail, vars: {}, test });
       }
     }
   }
@@ -106,7 +137,6 @@ export function detectFile(path: string, content: Uint8Array | string, env: Dete
     if (applying.length === 0) notes.push({ file: path, message: "skipped: binary" });
     return build(path, "", hits, env, notes, size);
   }
-  const test = isTestPath(path);
   if (path.endsWith(".nix")) {
     try {
       const ast = parse(text);
@@ -145,14 +175,15 @@ function build(path: string, text: string, raw: Hit[], env: DetectEnv, notes: No
       const v = loc.position(h.via);
       if (v.line !== p.line) message += ` (used at line ${v.line})`;
     }
-    if (h.test) message += " (VM test fixture)";
+    if (h.test) message += isPublicFact(path) ? " (a public value of clan)" : " (test fixture or example)";
+    const vars = env.committed && h.secrets.length > 0 ? { ...h.vars, committed: env.committed(path, h.secrets) } : h.vars;
     const anchor = h.anchor || snippet.replace(/\s+/g, " ");
     const key = `${h.rule.id}\0${anchor}`;
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
     findings.push({
       ruleId: h.rule.id, severity, file: path, line: p.line, column: p.column, endLine: e.line, endColumn: e.column,
-      message, hint: fillHint(h.rule.hint, h.vars), snippet,
+      message, hint: fillHint(h.hint ?? h.rule.hint, vars), snippet,
       fingerprint: `${h.rule.id}:${path}:${fingerprintHash(anchor)}${n > 0 ? `:${n}` : ""}`,
     });
   }

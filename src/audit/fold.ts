@@ -10,6 +10,8 @@ import type { AttrSetNode, BindingLike, Node, PathNode, StringNode } from "../ni
 /** A lexical scope: names bound by let / rec / inherit / lambda formals. */
 export class Scope {
   private readonly vars = new Map<string, Entry>();
+  /** For the scope of a `with E;` body: E, whose attributes are in scope after every lexical binding. */
+  with: Entry | null = null;
   constructor(readonly parent: Scope | null) {}
   define(name: string, entry: Entry): void {
     this.vars.set(name, entry);
@@ -21,6 +23,13 @@ export class Scope {
     }
     return null;
   }
+}
+
+/** The scope of the body of `with env; body`. */
+export function withScope(env: Node, scope: Scope): Scope {
+  const inner = new Scope(scope);
+  inner.with = { node: env, scope };
+  return inner;
 }
 
 /** A bound name: its expression and the scope it is evaluated in; `node: null` is unknown (a formal). */
@@ -62,6 +71,9 @@ export interface Piece {
   indented: boolean;
   /** For holes: the expression is a path literal (its file is copied to the store). */
   path: boolean;
+  /** For holes: the expression and its scope (secret-ref.ts asks whether it reads a secret's value). */
+  node?: Node;
+  scope?: Scope;
 }
 
 export interface Folded {
@@ -170,6 +182,7 @@ export function resolve(node: Node, scope: Scope, depth = 0): Entry | null {
     return resolve(e.node, e.scope, depth + 1) ?? e;
   }
   if (node.type === "Let") return resolve(node.body, bindingScope(node.bindings, scope), depth + 1) ?? { node: node.body, scope: bindingScope(node.bindings, scope) };
+  if (node.type === "With") { const inner = withScope(node.env, scope); return resolve(node.body, inner, depth + 1) ?? { node: node.body, scope: inner }; }
   return { node, scope };
 }
 
@@ -200,6 +213,8 @@ export function fold(node: Node, scope: Scope, depth = 0): Folded | null {
     }
     case "Let":
       return fold(node.body, bindingScope(node.bindings, scope), depth + 1);
+    case "With":
+      return fold(node.body, withScope(node.env, scope), depth + 1);
     case "Binary": {
       if (node.op !== "+") return null;
       const l = fold(node.left, scope, depth + 1) ?? hole(node.left, scope);
@@ -248,7 +263,7 @@ function foldString(node: StringNode, scope: Scope, depth: number): Folded {
 
 export function hole(node: Node, scope: Scope): Folded {
   const text = renderHole(node, scope);
-  return { text, literal: false, pieces: [{ at: 0, text, kind: "hole", start: node.start, end: node.end, indented: false, path: node.type === "Path" }] };
+  return { text, literal: false, pieces: [{ at: 0, text, kind: "hole", start: node.start, end: node.end, indented: false, path: node.type === "Path", node, scope }] };
 }
 
 export function concat(parts: readonly Folded[]): Folded {

@@ -10,6 +10,10 @@ export interface HintVars {
   secret?: string;
   user?: string;
   unit?: string;
+  /** The rest of a `nixsec wire SECRET` command for this option (hints.ts wireFor). */
+  wire?: string;
+  /** Whether the leaked value was ever committed (null: not known); fills {rotate}. */
+  committed?: boolean | null;
 }
 
 export interface Hit {
@@ -28,6 +32,8 @@ export interface Hit {
   vars: HintVars;
   /** Overrides the rule's severity (fixtures, run-time reads). */
   severity?: Severity;
-  /** Inside a VM test fixture: severity is capped at low. */
+  /** Inside a test fixture or an example: severity is capped at low. */
   test?: boolean;
+  /** Replaces the rule's hint for this finding (a program's own advice, shell/programs.ts); same placeholders. */
+  hint?: string;
 }

@@ -10,11 +10,12 @@
 //   closureNeedles + searchClosure              the closure check (values in, hits out)
 //   renderText / renderJson / renderSarif       reporters
 export { auditFiles, auditFilesDetailed, detectEnv, selectRules, compareFindings, UnknownRuleError, DEFAULT_MAX_FILE_BYTES } from "./scan.js";
-export { detectFile, type DetectEnv, type FileResult } from "./detect.js";
+export { detectFile, detectOversize, type DetectEnv, type FileResult } from "./detect.js";
 export { checkStore, emptyStoreFacts } from "./store-checks.js";
 export { checkManagedStore, MANIFEST, type Managed, type ManagedInput } from "./managed.js";
 export { closureNeedles, closureFindings, searchClosure, searchTexts, MIN_DIGITS, MIN_VALUE_BYTES, type ClosureSecret, type Needle, type ClosureHit } from "./closure.js";
-export { type Source, type SourceEntry, WorktreeSource, StagedSource, SourceError, findRepoRoot } from "./source.js";
+export { type Source, type SourceEntry, WorktreeSource, StagedSource, SourceError, findRepoRoot, headOf } from "./source.js";
+export { GitHistory } from "./history.js";
 export { readEntries, type Got } from "./read-ahead.js";
 export { applyBaseline, makeBaseline, parseBaseline, renderBaseline, BaselineError, type Baseline } from "./baseline.js";
 export { parseAuditConfig, allowFromFlag, fileAllowed, findingAllowed, emptyConfig, AuditConfigError, AUDIT_CONFIG_FILE, type AuditConfig } from "./config.js";

@@ -59,11 +59,12 @@ export function sourceSpan(src: string, folded: Folded, a: number, b: number): {
   return { start, end };
 }
 
-/** How a secret is shown: its first two characters when long enough, else `***`. */
-export function redactValue(secret: string): string {
-  const s = secret.trim();
-  return s.length >= 12 && !/\s/.test(s.slice(0, 2)) ? s.slice(0, 2) + "…" : "***";
-}
+/**
+ * How a secret is shown: `***`, whatever its length. Not even a prefix: the
+ * README promises values are never printed, and two characters of a short
+ * password are a real hint (issue 12, item 8).
+ */
+export const REDACTED = "***";
 
 const MAX_SNIPPET = 200;
 
@@ -91,16 +92,16 @@ export class Locator {
     const line = src.slice(ls, le);
     // Collect ranges to hide (line-relative), then rebuild the line.
     const hide: [number, number, string][] = [];
-    if (end > start) hide.push([start - ls, Math.min(end, le) - ls, redactValue(src.slice(start, Math.min(end, le)))]);
+    if (end > start) hide.push([start - ls, Math.min(end, le) - ls, REDACTED]);
     for (const s of secrets) {
       const t = s.trim();
       if (t.length < 3) continue;
-      for (let i = line.indexOf(t); i >= 0; i = line.indexOf(t, i + t.length)) hide.push([i, i + t.length, redactValue(t)]);
+      for (let i = line.indexOf(t); i >= 0; i = line.indexOf(t, i + t.length)) hide.push([i, i + t.length, REDACTED]);
       // A multi-line secret: hide any of its lines that appear here.
       if (t.includes("\n")) for (const part of t.split("\n")) {
         const q = part.trim();
         if (q.length < 6) continue;
-        for (let i = line.indexOf(q); i >= 0; i = line.indexOf(q, i + q.length)) hide.push([i, i + q.length, "***"]);
+        for (let i = line.indexOf(q); i >= 0; i = line.indexOf(q, i + q.length)) hide.push([i, i + q.length, REDACTED]);
       }
     }
     hide.sort((x, y) => x[0] - y[0] || y[1] - x[1]);

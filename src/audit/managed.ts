@@ -4,12 +4,13 @@
 // rules. With --staged the store is a checkout of the index, and it is checked
 // only when the commit touches the manifest, the secrets or the generated Nix,
 // so an ordinary commit does not pay for loading the store.
-import { mkdtempSync, rmSync } from "node:fs";
+import { lstatSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { selectRules } from "./scan.js";
 import { type Source, type SourceEntry, StagedSource } from "./source.js";
 import { checkStore } from "./store-checks.js";
+import { storeDirsOf } from "./store-dirs.js";
 import type { Finding, Note } from "./types.js";
 
 export const MANIFEST = "nixsec.yaml";
@@ -34,13 +35,13 @@ export interface Managed {
   checked: boolean;
 }
 
-/** The store's directories as a staged manifest names them (defaults otherwise): only to decide whether a commit touches the store. */
-export function storeDirsOf(manifestText: string): string[] {
-  const dir = (key: string, dflt: string): string => {
-    const m = new RegExp(`^[ \\t]+${key}:[ \\t]*["']?([^"'#\\s]+)`, "m").exec(manifestText);
-    return (m?.[1] ?? dflt).replace(/^\.\//, "").replace(/\/*$/, "/");
-  };
-  return [dir("secretsDir", "secrets"), dir("generatedDir", "nixsec")];
+function lexists(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Null when there is no managed store at the root. */
@@ -53,19 +54,22 @@ export async function checkManagedStore(input: ManagedInput): Promise<Managed | 
     const text = source.readIndexed(MANIFEST);
     if (!text) return null;
     const dirs = storeDirsOf(Buffer.from(text).toString("utf8"));
-    if (!entries.some((e) => e.path === MANIFEST || dirs.some((d) => e.path.startsWith(d)))) return { findings: [], notes: [], secretsDir: dirs[0]!, checked: false };
+    // staged links count: a commit that only adds `secrets/x.age -> …` touches the store
+    const touched = [...entries.map((e) => e.path), ...source.stagedLinks()];
+    if (!touched.some((p) => p === MANIFEST || dirs.some((d) => p.startsWith(d)))) return { findings: [], notes: [], secretsDir: dirs[0]!, checked: false };
     const { gatherStoreFacts } = await load();
     const tmp = mkdtempSync(path.join(os.tmpdir(), "nixsec-audit-"));
     try {
       const view = source.checkout(tmp, [MANIFEST, ...dirs]);
       const r = await gatherStoreFacts({ ...common, root: view.root, files: view.paths });
-      return { findings: r.facts ? checkStore(r.facts, rules) : [], notes: r.notes, secretsDir: r.secretsDir, checked: r.facts !== null };
+      return { findings: r.facts ? checkStore(r.facts, rules) : [], notes: r.notes, secretsDir: r.secretsDir, checked: r.facts !== null && !r.partial };
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
   }
-  if (!entries.some((e) => e.path === MANIFEST)) return null;
+  // lstat, not the listing: the listing drops a manifest that is a link, which is itself a finding
+  if (!entries.some((e) => e.path === MANIFEST) && !lexists(path.join(input.root, MANIFEST))) return null;
   const { gatherStoreFacts } = await load();
   const r = await gatherStoreFacts({ ...common, root: input.root, files: entries.map((e) => e.path) });
-  return { findings: r.facts ? checkStore(r.facts, rules) : [], notes: r.notes, secretsDir: r.secretsDir, checked: r.facts !== null };
+  return { findings: r.facts ? checkStore(r.facts, rules) : [], notes: r.notes, secretsDir: r.secretsDir, checked: r.facts !== null && !r.partial };
 }

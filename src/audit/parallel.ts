@@ -9,6 +9,7 @@ import path from "node:path";
 import { Worker, parentPort, workerData } from "node:worker_threads";
 import { type DetectEnv, type FileResult, detectFile } from "./detect.js";
 import { detectEnv } from "./scan.js";
+import { GitHistory } from "./history.js";
 import type { AuditOptions, RepoFacts } from "./types.js";
 
 export interface ParallelFile {
@@ -21,6 +22,8 @@ interface Job {
   files: string[];
   options: AuditOptions;
   repo: { hasFlake: boolean; secretsDirs: string[]; tracked: string[] | null };
+  /** Look up whether leaked values were committed (the root is in a git repository). */
+  history: boolean;
 }
 
 /** One result per file, or null when it could not be read (it vanished). */
@@ -30,6 +33,10 @@ function envFor(job: Job): DetectEnv {
   const env = detectEnv([], job.options);
   const repo: RepoFacts = { hasFlake: job.repo.hasFlake, secretsDirs: job.repo.secretsDirs, tracked: job.repo.tracked ? new Set(job.repo.tracked) : null };
   env.repo = repo;
+  if (job.history) {
+    const h = new GitHistory(job.root);
+    env.committed = (p, secrets) => h.committed(p, secrets);
+  }
   return env;
 }
 
@@ -77,7 +84,7 @@ export async function detectParallel(root: string, files: readonly ParallelFile[
   const out: Results = new Array(files.length).fill(null);
   const started = groups.slice(1).map((g) => {
     const paths = g.map((i) => files[i]!.path);
-    const job: Job = { root, files: paths, options, repo: { hasFlake: env.repo.hasFlake, secretsDirs: env.repo.secretsDirs, tracked: tracked ? paths.filter((p) => tracked.has(p)) : null } };
+    const job: Job = { root, files: paths, options, repo: { hasFlake: env.repo.hasFlake, secretsDirs: env.repo.secretsDirs, tracked: tracked ? paths.filter((p) => tracked.has(p)) : null }, history: env.committed !== undefined };
     const w = new Worker(`import(${JSON.stringify(workerModule)}).then((m) => m.auditWorkerMain());`, { eval: true, workerData: job });
     return new Promise<void>((resolve, reject) => {
       w.once("message", (r: Results) => {

@@ -1,7 +1,8 @@
 // The enabled rules sorted by what they match, built once per run: option
 // rules indexed by the last segment of their patterns (so a binding only
 // meets the rules that could match it), sinks, calls, path copies, text.
-import type { CallArg, DetectorKind, OptionMatcher, Rule, SinkKind } from "./rule.js";
+import type { CallArg, DetectorKind, OptionMatcher, Range, Rule, SinkKind, Verdict } from "./rule.js";
+import type { Severity } from "./types.js";
 import type { CompiledTextRule } from "./text-rules.js";
 import { memoKey } from "./words.js";
 
@@ -12,7 +13,7 @@ export interface RuleIndex {
   optionsByLast: Map<string, OptionEntry[]>;
   anyLast: OptionEntry[];
   sinks: { rule: Rule; sinks: Set<SinkKind>; detectors: Set<DetectorKind> }[];
-  calls: { rule: Rule; fns: Set<string>; accept: (a: CallArg) => boolean }[];
+  calls: { rule: Rule; fns: Set<string>; accept: (a: CallArg) => boolean; severityOf?: (a: CallArg) => Severity | undefined }[];
   paths: { rule: Rule; accept: (text: string) => boolean }[];
   text: CompiledTextRule[];
   callNames: Set<string>;
@@ -61,7 +62,7 @@ export function indexRules(rules: readonly Rule[], text: CompiledTextRule[]): Ru
       else for (const l of new Set(lasts)) idx.optionsByLast.set(l, [...(idx.optionsByLast.get(l) ?? []), e]);
     } else if (m.on === "sink") idx.sinks.push({ rule, sinks: new Set(m.sinks), detectors: new Set(m.detectors) });
     else if (m.on === "call") {
-      idx.calls.push({ rule, fns: new Set(m.functions), accept: (a) => m.accept(a) });
+      idx.calls.push({ rule, fns: new Set(m.functions), accept: (a) => m.accept(a), ...(m.severityOf ? { severityOf: (a: CallArg) => m.severityOf!(a) } : {}) });
       for (const f of m.functions) idx.callNames.add(f.slice(f.lastIndexOf(".") + 1));
     } else if (m.on === "path") idx.paths.push({ rule, accept: (t) => m.accept(t) });
   });
@@ -122,4 +123,12 @@ export function matchesSuffix(path: readonly string[], segs: readonly SegMatcher
   if (segs.length > path.length) return false;
   for (let i = 1; i <= segs.length; i++) if (!segs[segs.length - i]!(path[path.length - i]!)) return false;
   return true;
+}
+
+/** An option rule's answer as a range of the value and an optional severity; null for no. */
+export function verdictOf(ok: boolean | Range | Verdict, length: number): { range: Range; severity?: Severity } | null {
+  if (ok === false) return null;
+  if (ok === true) return { range: { start: 0, end: length } };
+  if ("start" in ok) return { range: ok };
+  return { range: ok.range ?? { start: 0, end: length }, ...(ok.severity ? { severity: ok.severity } : {}) };
 }

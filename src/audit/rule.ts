@@ -6,17 +6,19 @@
 // the traversal and calls matchers in rule order; the first rule to claim a
 // secret wins (see rules/index.ts for the order).
 import type { HintVars } from "./hit.js";
+import type { SpecialEntry } from "./store-specials.js";
 import type { Severity } from "./types.js";
 
 /**
  * A file to run an example through; a bare string is `example.nix`. `with`
  * adds other files to the same run (for repository-level rules); `tracked`
- * says the file is tracked by git. Store rules take the facts of a managed
+ * says the file is tracked by git; `maxBytes` lowers the size cap (for the
+ * rule about files too large to read). Store rules take the facts of a managed
  * store instead (`store`), closure rules the secrets and files searched.
  */
 export type Example =
   | string
-  | { path: string; text: string; with?: Record<string, string>; tracked?: boolean }
+  | { path: string; text: string; with?: Record<string, string>; tracked?: boolean; maxBytes?: number }
   | { store: Partial<StoreFacts> }
   | { closure: ClosureExample };
 
@@ -27,7 +29,8 @@ export type Example =
 export type SinkKind =
   | "etc-text" // environment.etc.<n>.text, home.file.<n>.text, xdg.*File.<n>.text
   | "config-text" // extraConfig-style options rendered into a config file
-  | "writer" // pkgs.writeText, writeShellScript, writers.*, builtins.toFile, runCommand
+  | "writer" // pkgs.writeText, writeShellScript, writers.*, builtins.toFile
+  | "build" // runCommand*, a derivation's buildCommand / buildPhase / installPhase: run while building, the output is a store path
   | "activation" // system.activationScripts.*, home.activation.*
   | "unit-script" // systemd.services.<n>.script, preStart, postStart, …
   | "unit-exec" // serviceConfig.ExecStart*, …: also /proc/<pid>/cmdline
@@ -37,14 +40,23 @@ export type SinkKind =
 /** Content detectors the engine runs over a sink's folded text. */
 export type DetectorKind =
   | "assignment" // NAME=value / name: value with a secret-ish NAME
-  | "cmdline" // --password=value, sshpass -p value, mysql -pvalue
-  | "chpasswd" // echo root:pw | chpasswd, echo pw | passwd --stdin
-  | "whole"; // the whole text, when the sink's name says it is a secret (etc "app/password")
+  | "cmdline" // --password=value, sshpass -p value, mysql -pvalue, curl -H 'Authorization: Bearer …' 
+  | "stdin" // a literal piped into a program that reads a secret from stdin (echo root:pw | chpasswd, … | cryptsetup --key-file=-)
+  | "whole" // the whole text, when the sink's name says it is a secret (etc "app/password")
+  | "eval" // a secret's value read at evaluation (secret-ref.ts) anywhere in the text
+  | "keygen"; // a private key generated while building (ssh-keygen in runCommand): the output is in the store
 
 /** A sub-range of a folded value the rule points at (defaults to the whole value). */
 export interface Range {
   start: number;
   end: number;
+}
+
+/** What an option rule's `accept` may say besides yes or no: the range, and how sure it is. */
+export interface Verdict {
+  range?: Range;
+  /** Overrides the rule's severity for this value (low: it reads like a name, not a secret). */
+  severity?: Severity;
 }
 
 /** The value bound to an option, as the engine could fold it. */
@@ -57,6 +69,10 @@ export interface OptionValue {
   literal: boolean;
   /** The sink this option renders into (a script, /etc text, …), if any. */
   sink: SinkKind | null;
+  /** The value is an item of a list (`id_token = [ "email" "name" ]`). */
+  inList?: boolean;
+  /** The attribute names written in the file (for name-to-name maps); computed on first call. */
+  names?(): ReadonlySet<string>;
 }
 
 export interface OptionMatcher {
@@ -76,8 +92,8 @@ export interface OptionMatcher {
    * candidate when either holds; with one, when it holds.
    */
   preName?(last: string): boolean;
-  /** Extra test; true, false, or the range of `text` that is the secret. */
-  accept?(v: OptionValue): boolean | Range;
+  /** Extra test; true, false, the range of `text` that is the secret, or a Verdict. */
+  accept?(v: OptionValue): boolean | Range | Verdict;
 }
 
 export interface SinkMatcher {
@@ -105,6 +121,8 @@ export interface CallArg {
   kind: "path" | "ref" | "string" | "other";
   /** A rendering safe to show: `./secrets/x`, `config.age.secrets.x.path`, `${inputs.s}/wifi`. */
   text: string;
+  /** The function called (`readFile`, `import`). */
+  fn: string;
 }
 
 export interface CallMatcher {
@@ -112,6 +130,8 @@ export interface CallMatcher {
   /** Function names: the last one or two segments (`readFile`, `lib.fileContents`). */
   functions: readonly string[];
   accept(arg: CallArg): boolean;
+  /** Severity for this call, if it differs from the rule's (a hash read at evaluation is medium). */
+  severityOf?(arg: CallArg): Severity | undefined;
 }
 
 /** A file as file-level rules see it. */
@@ -164,6 +184,8 @@ export interface StoreFacts {
   generated: readonly { path: string; state: "current" | "stale" | "missing" }[];
   /** The admin identity recorded for this repository by `nixsec init` (absolute path, shown as is). */
   identity: { path: string; mode: number; inRepo: string | null } | null;
+  /** Links and special files: the manifest, and anything under secretsDir or generatedDir (store-specials.ts). */
+  specials: readonly SpecialEntry[];
 }
 
 export interface StoreHit {

@@ -8,7 +8,12 @@ import { RULES } from "./rules/index.js";
 import { compileTextRules } from "./text-rules.js";
 import type { AuditInput, AuditOptions, AuditResult, Finding, RepoFacts } from "./types.js";
 
-export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+/**
+ * Files up to this size are read whole and scanned; a larger one is a finding
+ * (unscanned-file) unless it is binary and not .nix. Large enough for any
+ * generated Nix; the lexer and parser are linear in it.
+ */
+export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 /** The rules with the given ids removed; throws on an unknown id (callers turn that into a usage error). */
 export function selectRules(disabled: readonly string[] = []): Rule[] {
@@ -41,6 +46,7 @@ export function detectEnv(paths: readonly string[], options: AuditOptions = {}):
     trackedRules: rules.filter((r) => r.matcher.on === "file" && r.matcher.trackedOnly === true),
     rank: new Map(RULES.map((r, i) => [r, i])),
     parseError: rules.find((r) => r.id === "parse-error") ?? null,
+    unscanned: rules.find((r) => r.id === "unscanned-file") ?? null,
     repo: repoFacts(paths, options.secretsDirs, options.tracked),
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     inlineAllow: options.inlineAllow ?? true,

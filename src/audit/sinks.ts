@@ -2,8 +2,11 @@
 // command line), how a path is shown, and the hint placeholders it fills.
 import type { HintVars } from "./hit.js";
 import type { SinkKind } from "./rule.js";
+import { wireFor } from "./hints.js";
 import { memoKey } from "./words.js";
 
+// A derivation's build steps: they run while building, and what they write is a store path.
+const BUILD_KEYS = new Set(["buildCommand", "buildPhase", "installPhase", "configurePhase", "preBuild", "postBuild", "preInstall", "postInstall", "postFixup", "preFixup"]);
 const SCRIPT_KEYS = new Set(["script", "preStart", "postStart", "preStop", "postStop", "reload", "reloadScript", "serviceScript"]);
 const CONFIG_TEXT = /^(?:(?:extra|append|prepend)(?:Config|Conf|Text|Lines|Settings|Sections|Commands|Script|Init|Options)\w*|config|configText|settingsText|initExtra|profileExtra|interactiveShellInit|shellInit|loginShellInit|initrdCommands|\w+Commands|\w+Script|\w+Hook)$/;
 const FLAGS = /^(?:extra|append)?(?:Flags|Args|Arguments|Opts|CommandLineArgs|CmdArgs|flags|args)$/;
@@ -39,6 +42,7 @@ export function sinkAt(p: readonly string[]): Sink | null {
     return { kind: "activation", name: last === "text" ? prev : last };
   }
   if (SCRIPT_KEYS.has(last) && (prev2 === "services" || p.includes("systemd"))) return { kind: "unit-script", name: prev };
+  if (BUILD_KEYS.has(last)) return { kind: "build", name: prev || last };
   const k = kindOfLast(last);
   if (k === "exec") return { kind: "unit-exec", name: prev === "serviceConfig" ? prev2 : prev };
   if (k === "flags") return { kind: "flags", name: p.slice(-3).join(".") };
@@ -62,9 +66,11 @@ export function hintVars(path: readonly string[]): HintVars {
   const last = p[p.length - 1] ?? "value";
   if (vars.user && /password/i.test(last)) {
     vars.fileOption = p.slice(0, -1).concat("hashedPasswordFile").join(".");
+    vars.wire = `--user-password ${vars.user}`;
     vars.secret = `users/${vars.user}/hashedPassword`;
   } else {
     vars.fileOption = /File$/.test(last) ? option : option + "File";
+    vars.wire = wireFor(p, vars.unit);
     const owner = s >= 0 && p[s + 1] ? p[s + 1]! : p.length > 1 ? p[p.length - 2]! : "app";
     vars.secret = `${owner.replace(/[^A-Za-z0-9_-]/g, "-")}/${last.replace(/[^A-Za-z0-9_-]/g, "-")}`;
   }
@@ -79,6 +85,7 @@ export const SINK_WHERE: Record<SinkKind, string> = {
   "etc-text": "a file in the Nix store",
   "config-text": "a config file in the Nix store",
   writer: "a store file",
+  build: "a build script whose output is in the Nix store",
   activation: "the activation script in the Nix store",
   "unit-script": "a unit script in the Nix store",
   "unit-exec": "a unit command line",

@@ -183,6 +183,25 @@ export function readCapped(file: string, maxBytes: number): Uint8Array | number 
   }
 }
 
+/** The first `n` bytes of an entry (to tell a binary file from text without reading all of it), or null. */
+export function headOf(source: Source, entry: SourceEntry, n = 8000): Uint8Array | null {
+  if (source instanceof StagedSource) return source.read(entry)?.subarray(0, n) ?? null;
+  let fd: number;
+  try {
+    fd = openSync(path.join(source.root, entry.path), "r");
+  } catch {
+    return null;
+  }
+  try {
+    const buf = Buffer.alloc(n);
+    return buf.subarray(0, readSync(fd, buf, 0, n, 0));
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function statOrNull(p: string): Stats | null {
   try {
     return lstatSync(p);
@@ -197,6 +216,8 @@ export class StagedSource implements Source {
   private blobs: Map<string, Uint8Array> | null = null;
   /** Index paths read along with the staged blobs (readIndexed), so a hook spawns git three times in all. */
   private extra = new Map<string, Uint8Array | null>();
+  /** Staged paths that are symbolic links or submodules (not scanned, but the managed-store checks look at them). */
+  private links: string[] = [];
   constructor(readonly root: string, private readonly only: readonly string[] = [], private readonly alsoRead: readonly string[] = []) {}
 
   list(): SourceEntry[] {
@@ -209,6 +230,7 @@ export class StagedSource implements Source {
       const m = /^:\d+ (\d+) [0-9a-f]+ ([0-9a-f]+) [ACM]$/.exec(recs[i]!);
       // regular files only: symlinks (120000) and submodules (160000) have no content to scan
       if (m && (m[1] === "100644" || m[1] === "100755")) staged.push({ path: recs[i + 1]!, blob: m[2]! });
+      else if (m) this.links.push(recs[i + 1]!);
     }
     const wanted = [...staged.map((x) => x.blob), ...this.alsoRead.map((p) => `:./${p}`)];
     const got = this.catFiles(wanted);
@@ -220,6 +242,11 @@ export class StagedSource implements Source {
 
   read(entry: SourceEntry): Uint8Array | null {
     return this.blobs?.get(entry.path) ?? null;
+  }
+
+  /** Staged symbolic links and submodules (after list()). */
+  stagedLinks(): readonly string[] {
+    return this.links;
   }
 
   /** The contents of each object name (a blob id, or `:./path` for the index), null where missing. */
@@ -268,3 +295,4 @@ export class StagedSource implements Source {
     return { root, paths };
   }
 }
+

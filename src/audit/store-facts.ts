@@ -12,7 +12,10 @@ import { resolveIdentityPaths } from "../store/identity.js";
 import { formatsOf, formFile, openStore, type Store } from "../store/store.js";
 import { isBinary } from "./detect.js";
 import { envelopeOf } from "./encryption.js";
+import { storeDirsOf } from "./store-dirs.js";
 import type { StoreFacts } from "./rule.js";
+import { emptyStoreFacts } from "./store-checks.js";
+import { findSpecials } from "./store-specials.js";
 import type { Note } from "./types.js";
 
 export interface StoreFactsInput {
@@ -27,8 +30,12 @@ export interface StoreFactsInput {
 }
 
 export interface StoreFactsResult {
-  /** null when the manifest does not load (a note says why). */
+  /**
+   * null when there is nothing to check. When the manifest does not load (a
+   * note says why), only the links and special files are known (`partial`).
+   */
   facts: StoreFacts | null;
+  partial: boolean;
   notes: Note[];
   /** The secrets directory (relative, `/`-terminated), for the per-file rules. */
   secretsDir: string | null;
@@ -51,6 +58,16 @@ function secretLines(store: Store): Map<string, number> {
   return lines;
 }
 
+/** The manifest's text when it is a regular file (a link is not read), else "". */
+function manifestTextOf(root: string): string {
+  const file = path.join(root, "nixsec.yaml");
+  try {
+    return lstatSync(file).isFile() ? readFileSync(file, "utf8") : "";
+  } catch {
+    return "";
+  }
+}
+
 function readOrNull(file: string): Buffer | null {
   try {
     return readFileSync(file);
@@ -67,7 +84,11 @@ export async function gatherStoreFacts(input: StoreFactsInput): Promise<StoreFac
   } catch (err) {
     if (!(err instanceof NixsecError)) throw err;
     notes.push({ file: "nixsec.yaml", message: `managed-store checks skipped: ${err.message.split("\n")[0]}` });
-    return { facts: null, notes, secretsDir: null };
+    // Links are checked even so: a link is often why the store does not load.
+    const [secretsDir, generatedDir] = storeDirsOf(manifestTextOf(input.root));
+    const specials = findSpecials(input.root, [secretsDir!, generatedDir!], ["nixsec.yaml"]);
+    if (specials.length === 0) return { facts: null, partial: true, notes, secretsDir: null };
+    return { facts: emptyStoreFacts({ secretsDir, generatedDir, specials }), partial: true, notes, secretsDir: null };
   }
   const manifest = rel(input.root, store.manifest.path);
   const secretsDir = rel(input.root, store.secretsDir).replace(/\/*$/, "/");
@@ -118,5 +139,6 @@ export async function gatherStoreFacts(input: StoreFactsInput): Promise<StoreFac
     }
   }
 
-  return { facts: { manifest, secretsDir, generatedDir, secrets, files, generated, identity }, notes, secretsDir };
+  const specials = findSpecials(input.root, [secretsDir, generatedDir], [manifest]);
+  return { facts: { manifest, secretsDir, generatedDir, secrets, files, generated, identity, specials }, partial: false, notes, secretsDir };
 }

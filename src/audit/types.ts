@@ -58,7 +58,7 @@ export interface AuditOptions {
   disabledRules?: readonly string[];
   /** Extra secrets directories (relative to the root); `secrets/` anywhere is always one. */
   secretsDirs?: readonly string[];
-  /** Files larger than this are skipped with a note; default 1 MiB. */
+  /** Files larger than this are not read whole: a finding (unscanned-file), or a note for a binary file that is not .nix; default 64 MiB. */
   maxFileBytes?: number;
   /** Honour `# nixsec:allow RULE` comments (default true). */
   inlineAllow?: boolean;

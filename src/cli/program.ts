@@ -7,6 +7,7 @@ import type { Io } from "./io.js";
 import { cliPluginContext } from "./prompt.js";
 import { printError } from "./output.js";
 import { registerAuditCommands } from "./register-audit.js";
+import { registerImportCommands } from "./register-import.js";
 import { registerRotateCommands } from "./register-rotate.js";
 import { VERSION } from "./version.js";
 import { withWriteLock } from "./write-lock.js";
@@ -127,6 +128,7 @@ export function buildProgram(io: Io): Command {
   registerStoreCommands(program, io);
   registerAuditCommands(program, io);
   registerRotateCommands(program, io);
+  registerImportCommands(program, io);
   registerCompletion(program, io);
   return program;
 }

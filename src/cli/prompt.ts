@@ -199,3 +199,38 @@ export function cliPluginContext(io: Io): PluginContext {
     },
   };
 }
+
+/** Whether a command can ask: stdin and stderr are a terminal (a script or CI cannot answer). */
+export function canAsk(io: Io): boolean {
+  return io.stdinIsTTY && Boolean(io.stderr.isTTY);
+}
+
+/** Asks for a line of text on the terminal, `suggested` taken on Enter; null without a terminal. */
+export async function askText(io: Io, message: string, suggested: string): Promise<string | null> {
+  const term = openTerminal(io);
+  if (!term) return null;
+  const { input } = await import("@inquirer/prompts");
+  try {
+    return await input({ message, default: suggested }, { input: term.input, output: term.output, clearPromptOnDone: false });
+  } catch (err) {
+    if (isExitPrompt(err)) throw new InterruptedError();
+    throw err;
+  } finally {
+    term.close();
+  }
+}
+
+/** Asks yes or no on the terminal (no unless answered yes); null without a terminal. */
+export async function askYesNo(io: Io, message: string): Promise<boolean | null> {
+  const term = openTerminal(io);
+  if (!term) return null;
+  const { confirm } = await import("@inquirer/prompts");
+  try {
+    return await confirm({ message, default: false }, { input: term.input, output: term.output, clearPromptOnDone: false });
+  } catch (err) {
+    if (isExitPrompt(err)) throw new InterruptedError();
+    throw err;
+  } finally {
+    term.close();
+  }
+}

@@ -39,6 +39,14 @@ export function headerFits(h: HeaderSummary, ids: string[]): boolean {
 const VERSION_LINE = "age-encryption.org/v1\n";
 
 /**
+ * rage (and so ragenix, agenix-rekey) adds a random "grease" stanza to each
+ * file it writes, type `…-grease`, which no identity opens: it is no reader.
+ */
+function isGrease(type: string): boolean {
+  return type.endsWith("-grease");
+}
+
+/**
  * The stanza lines of a binary age header, read without decoding or checking
  * anything else: enough to plan, cheap for thousands of files. Decryption
  * parses strictly later. null when it does not look like an age file.
@@ -59,7 +67,7 @@ export function scanHeader(bytes: Uint8Array): HeaderSummary | null {
       const type = args[0]!;
       if ((type === "ssh-ed25519" || type === "ssh-rsa") && args[1]) ssh.push(`${type} ${args[1]}`);
       else if (type === "X25519") x25519++;
-      else other.push(type);
+      else if (!isGrease(type)) other.push(type);
     }
     at = end + 1;
   }
@@ -75,7 +83,7 @@ export function summarizeHeader(bytes: Uint8Array): HeaderSummary | null {
     for (const st of info.stanzas) {
       if (st.sshTag !== undefined) ssh.push(`${st.type} ${st.sshTag}`);
       else if (st.type === "X25519") x25519++;
-      else other.push(st.type);
+      else if (!isGrease(st.type)) other.push(st.type);
     }
     return { ssh: ssh.sort(), x25519, other, armored: info.armored };
   } catch {

@@ -142,19 +142,11 @@ export interface WriteResult {
  */
 export async function writeValues(store: Store, values: NewValue[], verifyWith: LoadedIdentity[], now: Date, afterFiles?: () => Promise<void>): Promise<WriteResult> {
   const result: WriteResult = { files: [], headerOnly: [] };
-  const encryptor = inlineEncryptor();
-  const prepared: { secret: string; format: SecretFormat; file: string; bytes: Uint8Array; desired: ReaderKeys }[] = [];
+  const prepared: SealedFile[] = [];
   for (const v of values) {
-    for (const format of formatsOf(store, v.secret)) {
-      await format.ready();
-      const file = formFile(store, v.secret, format);
-      const rel = path.relative(store.root, file);
-      const work = format.seal(v.value, recipientsOf(store, v.secret, format), rel);
-      const bytes = await work.finish(await encryptor.encrypt(work.job));
-      const desired = desiredReaders(store, v.secret, format);
-      if (!(await checkWritten(format, v.secret, rel, bytes, v.value, desired, verifyWith)) && !result.headerOnly.includes(v.secret)) result.headerOnly.push(v.secret);
-      prepared.push({ secret: v.secret, format, file, bytes, desired });
-    }
+    const sealed = await sealValue(store, v.secret, v.value, verifyWith);
+    if (sealed.some((f) => !f.checked) && !result.headerOnly.includes(v.secret)) result.headerOnly.push(v.secret);
+    prepared.push(...sealed);
   }
   for (const p of prepared) {
     await store.tree.writeFile(p.file, p.bytes, 0o644);
@@ -167,16 +159,49 @@ export async function writeValues(store: Store, values: NewValue[], verifyWith: 
   await afterFiles?.();
   const read = readLock(store);
   const entries = resolveLock(store, read);
-  const at = isoSeconds(now);
   for (const v of values) {
-    const valueId = newValueId();
     for (const f of FORMATS) entries.delete(lockKey(v.secret, f.id));
-    for (const p of prepared.filter((x) => x.secret === v.secret)) {
-      const entry: LockEntry = { secret: p.secret, sha256: sha256Hex(p.bytes), valueChanged: at, valueId, ...p.desired };
-      if (p.format.id !== "age") entry.format = p.format.id;
-      entries.set(lockKey(p.secret, p.format.id), entry);
-    }
+    recordSealed(entries, prepared.filter((x) => x.secret === v.secret), now);
   }
   await writeLock(store, entries.values(), read.text);
   return result;
+}
+
+/** One file of a new value, encrypted and checked, not written yet. */
+export interface SealedFile {
+  secret: string;
+  format: SecretFormat;
+  /** Absolute path. */
+  file: string;
+  bytes: Uint8Array;
+  desired: ReaderKeys;
+  /** Whether an identity checked it opens to the value (else only its readers were checked). */
+  checked: boolean;
+}
+
+/** A new value in every format secret `name` has, each a fresh file (fresh keys), checked with `verifyWith`; nothing written. */
+export async function sealValue(store: Store, name: string, value: Uint8Array, verifyWith: LoadedIdentity[]): Promise<SealedFile[]> {
+  const encryptor = inlineEncryptor();
+  const out: SealedFile[] = [];
+  for (const format of formatsOf(store, name)) {
+    await format.ready();
+    const file = formFile(store, name, format);
+    const rel = path.relative(store.root, file);
+    const work = format.seal(value, recipientsOf(store, name, format), rel);
+    const bytes = await work.finish(await encryptor.encrypt(work.job));
+    const desired = desiredReaders(store, name, format);
+    const checked = await checkWritten(format, name, rel, bytes, value, desired, verifyWith);
+    out.push({ secret: name, format, file, bytes, desired, checked });
+  }
+  return out;
+}
+
+/** Lock entries for a secret's new files: the value changed `now`, one new value id for all of them. */
+export function recordSealed(entries: Map<string, LockEntry>, files: SealedFile[], now: Date): void {
+  const valueId = newValueId();
+  for (const p of files) {
+    const entry: LockEntry = { secret: p.secret, sha256: sha256Hex(p.bytes), valueChanged: isoSeconds(now), valueId, ...p.desired };
+    if (p.format.id !== "age") entry.format = p.format.id;
+    entries.set(lockKey(p.secret, p.format.id), entry);
+  }
 }

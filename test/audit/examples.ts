@@ -18,11 +18,11 @@ export function isFileExample(ex: Example): ex is FileExample {
   return typeof ex === "string" || "path" in ex;
 }
 
-export function exampleInputs(ex: FileExample): { main: string; inputs: AuditInput[]; tracked: string[] } {
-  const f = typeof ex === "string" ? { path: "example.nix", text: ex, with: undefined, tracked: false } : ex;
+export function exampleInputs(ex: FileExample): { main: string; inputs: AuditInput[]; tracked: string[]; maxBytes?: number } {
+  const f = typeof ex === "string" ? { path: "example.nix", text: ex, with: undefined, tracked: false, maxBytes: undefined } : ex;
   const inputs: AuditInput[] = [{ path: f.path, content: toBytes(f.text) }];
   for (const [p, t] of Object.entries(f.with ?? {})) inputs.push({ path: p, content: toBytes(t) });
-  return { main: f.path, inputs, tracked: f.tracked ? [f.path] : [] };
+  return { main: f.path, inputs, tracked: f.tracked ? [f.path] : [], ...(f.maxBytes ? { maxBytes: f.maxBytes } : {}) };
 }
 
 export function exampleStore(ex: { store: Partial<StoreFacts> }): StoreFacts {

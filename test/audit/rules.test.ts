@@ -47,8 +47,8 @@ describe.each(cases)("$rule $kind example $i", ({ rule, kind, ex }) => {
   test(kind === "leak" ? "is reported" : "is not reported", () => {
     let findings: { ruleId: string }[];
     if (isFileExample(ex)) {
-      const { main, inputs, tracked } = exampleInputs(ex);
-      findings = auditFiles(inputs, { tracked }).filter((f) => f.file === main);
+      const { main, inputs, tracked, maxBytes } = exampleInputs(ex);
+      findings = auditFiles(inputs, { tracked, ...(maxBytes ? { maxFileBytes: maxBytes } : {}) }).filter((f) => f.file === main);
     } else if ("store" in ex) {
       findings = checkStore(exampleStore(ex), RULES);
     } else {

@@ -2,7 +2,7 @@
 // (init, host add, add, gen) in a temp git repository with a scrubbed HOME,
 // then broken one way at a time. Each test starts from the committed store.
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { tempRepo, type TempRepo } from "../helpers/repo.js";
@@ -160,6 +160,49 @@ describe.runIf(needTool("git") && needTool("ssh-keygen"))("managed-store checks 
     } finally {
       u.cleanup();
     }
+  });
+
+  // issue 12, item 1: a link in the store lets a commit redirect a rekey; each one is named
+  it("names symbolic links, hard links and FIFOs in the secrets and generated directories", async () => {
+    symlinkSync("password.age", t.file("secrets/db/x.age"));
+    symlinkSync("/etc", t.file("secrets/outside"));
+    linkSync(t.file("nixsec/data.nix"), t.file("nixsec/data-copy.nix"));
+    execFileSync("mkfifo", [t.file("secrets/api/pipe.age")]);
+    const r = await audit();
+    expect(r.code).toBe(1);
+    const special = r.findings.filter((f) => f.ruleId === "store-special-file");
+    expect(special.map((f) => `${f.file}: ${f.message}`)).toEqual([
+      "nixsec/data-copy.nix: link or special file in the managed store: nixsec/data-copy.nix is a hard link (2 names for one file)",
+      "nixsec/data.nix: link or special file in the managed store: nixsec/data.nix is a hard link (2 names for one file)",
+      "secrets/api/pipe.age: link or special file in the managed store: secrets/api/pipe.age is a FIFO",
+      "secrets/db/x.age: link or special file in the managed store: secrets/db/x.age is a symbolic link to password.age",
+      "secrets/outside: link or special file in the managed store: secrets/outside is a symbolic link to /etc",
+    ]);
+    expect(special.every((f) => f.severity === "high" && /nixsec add NAME --force --stdin/.test(f.hint))).toBe(true);
+    rmSync(t.file("nixsec/data-copy.nix"));
+    rmSync(t.file("secrets/api/pipe.age"));
+  });
+
+  it("names a symlinked secrets directory and a symlinked manifest, even when the store does not load through them", async () => {
+    renameSync(t.file("secrets"), t.file("elsewhere"));
+    symlinkSync("elsewhere", t.file("secrets"));
+    renameSync(t.file("nixsec.yaml"), t.file("elsewhere/manifest.yaml"));
+    symlinkSync("elsewhere/manifest.yaml", t.file("nixsec.yaml"));
+    const r = await audit();
+    expect(r.code).toBe(1);
+    expect(r.findings.filter((f) => f.ruleId === "store-special-file").map((f) => f.file)).toEqual(["nixsec.yaml", "secrets"]);
+    rmSync(t.file("secrets"));
+    rmSync(t.file("nixsec.yaml"));
+    renameSync(t.file("elsewhere/manifest.yaml"), t.file("nixsec.yaml"));
+    renameSync(t.file("elsewhere"), t.file("secrets"));
+  });
+
+  it("with --staged, a commit that only adds a link into the secrets directory is checked and refused", async () => {
+    symlinkSync("../db/password.age", t.file("secrets/api/x.age"));
+    git("add", "secrets/api/x.age");
+    const r = await audit(["--staged"]);
+    expect(r.code).toBe(1);
+    expect(ids(r.findings)).toContain("store-special-file secrets/api/x.age");
   });
 
   it("skips the store checks with a warning when nixsec.yaml does not load", async () => {

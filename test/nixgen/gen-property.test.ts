@@ -100,5 +100,6 @@ describe.runIf(needTool("nix-instantiate"))("generator property: refuse or round
       }),
       { numRuns: 8, examples: [[exampleBatch as never]] },
     );
-  });
+    // Nine nix-instantiate runs over 30 manifests each: a loaded machine needs more than the default minute.
+  }, 300_000);
 });

@@ -8,9 +8,9 @@ export const activationScriptSecret: Rule = {
   description:
     "system.activationScripts.* (or home-manager's home.activation.*) with a password in it, e.g. echo root:pw | chpasswd. The activation script is a " +
     "world-readable store path.",
-  hint: "nixsec add {secret} --host HOST --stdin and read it at run time; for user passwords use nixsec wire users/USER/hashedPassword --user-password USER instead of chpasswd",
+  hint: "nixsec add {secret} --host HOST --stdin and read it at run time; for user passwords use nixsec wire users/USER/hashedPassword --user-password USER instead of chpasswd; {rotate}",
   catalogue: [8],
-  matcher: { on: "sink", sinks: ["activation"], detectors: ["assignment", "chpasswd"] },
+  matcher: { on: "sink", sinks: ["activation"], detectors: ["assignment", "stdin"] },
   examples: {
     leaks: [
       `{ system.activationScripts.rootpw.text = ''\n  echo "root:toor-toor" | chpasswd\n''; }`,

@@ -7,7 +7,7 @@ export const awsAccessKey: Rule = {
   severity: "high",
   title: "AWS access key",
   description: "An AWS access key id (AKIA…, ASIA…) or a secret access key next to its name. In a Nix string it is in git and in the store.",
-  hint: "deactivate the key in IAM, then nixsec add {secret} --host HOST --format env --stdin and nixsec wire {secret} --environment-file UNIT",
+  hint: "deactivate the key in IAM, then nixsec add {secret} --host HOST --format env --stdin and nixsec wire {secret} --environment-file UNIT; {rotate}",
   catalogue: [14],
   matcher: {
     on: "text",

@@ -9,11 +9,11 @@ export const cmdlineSecret: Rule = {
     "--password=…, --token …, sshpass -p …, mysql -p… in ExecStart, a script, a writer or extra flags. The literal is in the store, and every user can read " +
     "the expanded command line in /proc/<pid>/cmdline (nixpkgs#156400). $(cat file) in an argument keeps the value out of the store but not out of " +
     "/proc, so it is reported at low severity.",
-  hint: "pass a file instead: nixsec add {secret} --host HOST --stdin, nixsec wire {secret} --credential {unit}, and use the program's --password-file option with $CREDENTIALS_DIRECTORY/NAME",
+  hint: "pass a file instead: nixsec add {secret} --host HOST --stdin, nixsec wire {secret} --credential {unit}, and use the program's --password-file option with $CREDENTIALS_DIRECTORY/NAME; {rotate}",
   catalogue: [11],
   matcher: {
     on: "sink",
-    sinks: ["unit-exec", "flags", "unit-script", "writer", "activation", "etc-text", "config-text"],
+    sinks: ["unit-exec", "flags", "unit-script", "writer", "build", "activation", "etc-text", "config-text"],
     detectors: ["cmdline"],
   },
   examples: {

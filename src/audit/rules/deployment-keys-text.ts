@@ -1,6 +1,6 @@
 // Catalogue row 15: a nixops/colmena key given inline.
 import type { Rule } from "../rule.js";
-import { notASecret } from "../words.js";
+import { notASecret } from "../values.js";
 
 export const deploymentKeysText: Rule = {
   id: "deployment-keys-text",
@@ -8,7 +8,7 @@ export const deploymentKeysText: Rule = {
   title: "deployment key written inline",
   description:
     "deployment.keys.<name>.text (colmena, nixops) set to a literal. Colmena uploads keys out of band, but the plaintext is in the evaluated configuration and in git.",
-  hint: "nixsec add {secret} --host HOST --stdin and nixsec wire {secret} --option …, or give colmena keyCommand = [ \"nixsec\" \"show\" \"{secret}\" ]",
+  hint: "nixsec add {secret} --host HOST --stdin and nixsec wire {secret} --option OPTION (the option that reads the key), or give colmena keyCommand = [ \"nixsec\" \"show\" \"{secret}\" ]; {rotate}",
   catalogue: [15],
   matcher: {
     on: "option",

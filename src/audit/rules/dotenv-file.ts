@@ -1,7 +1,8 @@
 // A tracked .env file with secret assignments (not in the catalogue's Nix rows, but the same store/git leak).
 import { hasSopsMetadata } from "../encryption.js";
 import type { FileHit, Rule } from "../rule.js";
-import { isSecretName, notASecret } from "../words.js";
+import { isSecretName } from "../words.js";
+import { notASecret } from "../values.js";
 
 const DOTENV = /(?:^|\/)(?:\.env(?:\.[^/]+)?|[^/]+\.env)$/;
 const TEMPLATE = /\.(?:example|sample|template|tmpl|dist|defaults?|schema|in)$/i;
@@ -13,11 +14,12 @@ export const dotenvFile: Rule = {
   description:
     "A .env file (or NAME.env) with a secret-sounding variable set to a value. It is in git, and in the store when the repository is a flake. " +
     "Templates (.env.example, .env.sample, …) are not checked.",
-  hint: "nixsec add UNIT/env --host HOST --format env --from-file THAT-FILE, nixsec wire UNIT/env --environment-file UNIT, then git rm --cached the file and add it to .gitignore",
+  hint: "nixsec add UNIT/env --host HOST --format env --from-file THAT-FILE, nixsec wire UNIT/env --environment-file UNIT, then git rm --cached the file and add it to .gitignore; {rotate}",
   catalogue: [16],
   matcher: {
     on: "file",
-    applies: (path, inSecretsDir) => !inSecretsDir && DOTENV.test(path) && !TEMPLATE.test(path),
+    // in a secrets directory too: secrets-dir-plaintext names the file, this names each secret line in it
+    applies: (path) => DOTENV.test(path) && !TEMPLATE.test(path),
     check: (f) => {
       if (f.text === null || hasSopsMetadata(f.text)) return [];
       const hits: FileHit[] = [];

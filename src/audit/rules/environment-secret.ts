@@ -8,7 +8,7 @@ export const environmentSecret: Rule = {
   description:
     "systemd.services.<n>.environment.<NAME>, serviceConfig.Environment = [ \"NAME=…\" ], environment.variables or a container's environment with a " +
     "secret-sounding NAME and a literal value. Unit files live in the store and the environment is readable over D-Bus (systemctl show).",
-  hint: "nixsec add {unit}/env --host HOST --format env --stdin (NAME=value lines), then nixsec wire {unit}/env --environment-file {unit}; or nixsec wire NAME --credential {unit} and read $CREDENTIALS_DIRECTORY",
+  hint: "nixsec add {unit}/env --host HOST --format env --stdin (NAME=value lines), then nixsec wire {unit}/env --environment-file {unit}; or nixsec wire NAME --credential {unit} and read $CREDENTIALS_DIRECTORY; {rotate}",
   catalogue: [9],
   matcher: { on: "sink", sinks: ["environment"], detectors: ["assignment"] },
   examples: {

@@ -9,7 +9,7 @@ export const fakeEncryptedFile: Rule = {
   description:
     "A .age file that does not start with the age header, a .gpg file that is not OpenPGP, or a sops-named file (x.sops.yaml, secrets.yaml) with no sops " +
     "metadata. Someone saved the plaintext under the encrypted name: it is in git, and in the store when the repository is a flake.",
-  hint: "encrypt it for real: nixsec add NAME --host HOST --from-file THAT-FILE, git rm the plaintext, and rotate the value (it is in git history)",
+  hint: "encrypt it for real: nixsec add NAME --host HOST --from-file THAT-FILE, git rm the plaintext; {rotate}",
   catalogue: [17],
   matcher: {
     on: "file",

@@ -39,6 +39,8 @@ export const fake = {
   age: (seed = "age") => j("AGE-", "SECRET-KEY-1", fakeChars(seed, 58, BECH32)),
   tailscale: (seed = "ts") => j("tskey", "-auth-", fakeChars(seed, 12), "-", fakeChars(seed + "2", 30)),
   k3s: (seed = "k3s") => j("K1", "0", fakeChars(seed, 64, HEX), "::server:", fakeChars(seed + "2", 32, HEX)),
+  discordWebhook: (seed = "dw") => j("https://discord.com/api/", "webhooks/", fakeChars(seed, 18, "0123456789"), "/", fakeChars(seed + "2", 68, B64URL)),
+  telegramBot: (seed = "tg") => j(fakeChars(seed, 10, "0123456789"), ":AA", fakeChars(seed + "2", 33, B64URL)),
   jwt: (seed = "jwt") => j("ey", "JhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.", "ey", "J", fakeChars(seed, 40, B64URL), ".", fakeChars(seed + "2", 43, B64URL)),
   /** A PEM/OpenSSH private key block (`OPENSSH`, `RSA`, `EC`, `` for PKCS#8, `ENCRYPTED`). */
   pem: (kind = "OPENSSH", seed = "pem", indent = "") => {

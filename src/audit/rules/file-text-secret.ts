@@ -8,9 +8,10 @@ export const fileTextSecret: Rule = {
   description:
     "environment.etc.<name>.text, home.file / xdg.configFile .text or an extraConfig-style option with a password assignment in it, or with a name that " +
     "says it is a secret (\"app/password\"). /etc entries and home-manager files are symlinks into the world-readable store.",
-  hint: "nixsec add {secret} --host HOST --stdin, then nixsec wire {secret} --option … (point environment.etc.NAME.source at the runtime path), or keep the text and let the host render it: nixsec template add NAME --host HOST --from-file FILE with {{ nixsec:{secret} }} where the value was, then nixsec wire NAME --option … (or --credential UNIT)",
+  hint: "nixsec add {secret} --host HOST --stdin, then nixsec wire {secret} --option OPTION (the option that reads the file; for environment.etc, point .source at the runtime path), " +
+    "or keep the text and let the host render it: nixsec template add NAME --host HOST --from-file FILE with {{ nixsec:{secret} }} where the value was, then nixsec wire NAME --option OPTION (or --credential UNIT); {rotate}",
   catalogue: [6, 19],
-  matcher: { on: "sink", sinks: ["etc-text", "config-text"], detectors: ["assignment", "chpasswd", "whole"] },
+  matcher: { on: "sink", sinks: ["etc-text", "config-text"], detectors: ["assignment", "stdin", "whole"] },
   examples: {
     leaks: [
       `{ environment.etc."restic/password".text = "Tr0ub4dor&3xyz"; }`,

@@ -7,7 +7,7 @@ export const githubToken: Rule = {
   severity: "high",
   title: "GitHub token",
   description: "A GitHub token (ghp_, gho_, ghu_, ghs_, ghr_, github_pat_). In a Nix string it is in git and, wherever the string is used, in the store.",
-  hint: "revoke it on GitHub, then nixsec add {secret} --host HOST --stdin and nixsec wire {secret} --option {fileOption} (or --credential UNIT)",
+  hint: "nixsec add {secret} --host HOST --stdin, then nixsec wire {secret} {wire}; {rotate} (revoke it on GitHub if so)",
   catalogue: [14],
   matcher: {
     on: "text",

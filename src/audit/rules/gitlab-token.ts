@@ -7,7 +7,7 @@ export const gitlabToken: Rule = {
   severity: "high",
   title: "GitLab token",
   description: "A GitLab personal access or runner token (glpat-, glrt-). In a Nix string it is in git and in the store wherever it is used.",
-  hint: "revoke it in GitLab, then nixsec add {secret} --host HOST --stdin and nixsec wire {secret} --option {fileOption}",
+  hint: "nixsec add {secret} --host HOST --stdin, then nixsec wire {secret} {wire}; {rotate} (revoke it in GitLab if so)",
   catalogue: [14],
   matcher: {
     on: "text",

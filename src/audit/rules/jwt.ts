@@ -7,7 +7,7 @@ export const jwt: Rule = {
   severity: "high",
   title: "JSON Web Token",
   description: "A signed JWT (eyJ….eyJ….…), usually a bearer credential (API tokens, Home Assistant long-lived tokens). In a Nix string it ends up in the store.",
-  hint: "revoke or expire the token, then nixsec add {secret} --host HOST --stdin and nixsec wire {secret} --option {fileOption} (or --credential UNIT)",
+  hint: "nixsec add {secret} --host HOST --stdin, then nixsec wire {secret} {wire}; {rotate} (revoke or expire the token if so)",
   catalogue: [14],
   matcher: {
     on: "text",

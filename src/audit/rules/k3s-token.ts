@@ -7,7 +7,7 @@ export const k3sToken: Rule = {
   severity: "high",
   title: "k3s cluster token",
   description: "A k3s join token (K10…::server:…). It lets a machine join the cluster as a server or agent; in a Nix string it ends up in the store.",
-  hint: "rotate it (k3s token rotate), then nixsec add k3s/token --host HOST --stdin and nixsec wire k3s/token --option services.k3s.tokenFile",
+  hint: "rotate it (k3s token rotate), then nixsec add k3s/token --host HOST --stdin and nixsec wire k3s/token --option services.k3s.tokenFile; {rotate}",
   catalogue: [14],
   matcher: {
     on: "text",

@@ -1,6 +1,6 @@
 // Catalogue row 1: a user's password written in plain text.
 import type { Rule } from "../rule.js";
-import { notASecret } from "../words.js";
+import { notASecret } from "../values.js";
 
 export const plaintextPassword: Rule = {
   id: "plaintext-password",
@@ -9,7 +9,7 @@ export const plaintextPassword: Rule = {
   description:
     "users.users.<name>.password or .initialPassword set to a literal. The password is in git and in the evaluated configuration, and reaches the store " +
     "through the users JSON that activation reads. Weak placeholders (\"changeme\", \"nixos\") are reported too: once deployed they are the live password.",
-  hint: "nixsec add users/{user}/password --stdin, nixsec add users/{user}/hashedPassword --host HOST --generate password-hash --from users/{user}/password, then nixsec wire users/{user}/hashedPassword --user-password {user} and delete {option}",
+  hint: "nixsec add users/{user}/password --stdin, nixsec add users/{user}/hashedPassword --host HOST --generate password-hash --from users/{user}/password, then nixsec wire users/{user}/hashedPassword --user-password {user} and delete {option}; {rotate}",
   catalogue: [1],
   matcher: {
     on: "option",

@@ -1,6 +1,13 @@
 // Catalogue row 14: a private key block in a string or a tracked file.
+import { fingerprintHash } from "../hash.js";
 import type { Rule } from "../rule.js";
 import { fake } from "./fake.js";
+
+// Test keys published on purpose, by the hash of their base64 body (the keys
+// themselves are not copied here): nixpkgs' nixos/modules/profiles/keys/
+// ssh_host_ed25519_key, which test VMs and throwaway builders use. Reported at
+// low severity: anyone can impersonate a host using it, but it is no leak.
+const PUBLISHED_TEST_KEYS = new Set(["b243d9b15ace69ba"]);
 
 export const privateKey: Rule = {
   id: "private-key",
@@ -9,7 +16,7 @@ export const privateKey: Rule = {
   description:
     "An OpenSSH, PEM or PGP private key block. In a Nix string it is copied into the world-readable store wherever the string is used; " +
     "in a tracked file it is in git, and in the store too when the repository is a flake.",
-  hint: "generate a new key (this one is published) with nixsec add {secret} --host HOST --generate ssh-ed25519 (or --from-file), then nixsec wire {secret} --option {fileOption}; remove the key from the repository",
+  hint: "move it into the store of secrets: nixsec add {secret} --host HOST --from-file THE-KEY-FILE (or --generate ssh-ed25519 for a new key), then nixsec wire {secret} {wire}; remove the key from the repository; {rotate}",
   catalogue: [14, 16],
   matcher: {
     on: "text",
@@ -19,7 +26,11 @@ export const privateKey: Rule = {
     // (JS has none): once the body start is found it is never re-split, which
     // keeps an unterminated block linear instead of quadratic.
     pattern: /-----BEGIN ((?:RSA |DSA |EC |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----[ \t]*\r?\n(?=((?:[ \t]*[A-Za-z-]+:[^\n]*\n)*(?:[ \t]*\r?\n)?[ \t]*[A-Za-z0-9+/=]{40,}))\2[\s\S]*?-----END \1-----|PuTTY-User-Key-File-\d: .+/g,
-    severityOf: (m) => (m.includes("ENCRYPTED PRIVATE KEY") ? "medium" : "high"),
+    severityOf: (m) => {
+      if (m.includes("ENCRYPTED PRIVATE KEY")) return "medium";
+      const body = m.replace(/^-----BEGIN[^\n]*\n|-----END[^\n]*$/g, "").replace(/[^A-Za-z0-9+/=]/g, "");
+      return PUBLISHED_TEST_KEYS.has(fingerprintHash(body)) ? "low" : "high";
+    },
   },
   examples: {
     leaks: [

@@ -22,6 +22,8 @@ export const readSecretAtEval: Rule = {
       if (a.kind === "path") return isSecretPathText(a.text);
       return false;
     },
+    // reading a hash (`./vault/root-hash`) publishes a hash, not a password
+    severityOf: (a) => (/hash/i.test(a.text) ? "medium" : undefined),
   },
   examples: {
     leaks: [
@@ -31,11 +33,14 @@ export const readSecretAtEval: Rule = {
       `{ lib, ... }: let creds = lib.importJSON ./secrets/creds.json; in { }`,
       `{ inputs, ... }: { x = builtins.readFile "\${inputs.my-secrets}/wifi-password"; }`,
       `{ config, ... }: let pwFile = config.age.secrets.db.path; in { y = builtins.readFile pwFile; }`,
+      `{ builder.key = builtins.readFile ./vault/builder-ssh; }`,
     ],
     safe: [
       `{ config, ... }: { services.foo.passwordFile = config.age.secrets.foo.path; }`,
       `{ lib, ... }: { users.users.alice.openssh.authorizedKeys.keys = [ (builtins.readFile ./keys/alice.pub) ]; x = lib.importJSON ./hosts.json; }`,
       `{ y = builtins.readFile ./motd.txt; z = builtins.fromJSON (builtins.readFile ./data/versions.json); }`,
+      // importing a set of secrets is not itself the leak: where its values are used is (eval-secret-value)
+      `{ secrets = import ./vault.nix; creds = import ./load-creds.nix; hosts = import ./hosts.nix; }`,
     ],
   },
 };

@@ -13,7 +13,7 @@ export const secretInClosure: Rule = {
     "URL-encoded or JSON-escaped. Something in the configuration reads the value at evaluation time or copies a plaintext file into the store. Values " +
     "shorter than 6 bytes, and numbers shorter than 12 digits, are not searched (they match by chance).",
   hint: "find what copies it (nixsec audit on the configuration, then look for readFile, writeText and path literals), wire the secret instead " +
-    "(nixsec wire {secret} --option …), then rotate it: nixsec rotate {secret} (the old value is in every store and cache that holds this closure)",
+    "(nixsec wire {secret} --option OPTION, the option that reads it), then rotate it: nixsec rotate {secret} (the old value is in every store and cache that holds this closure)",
   catalogue: [4, 5, 6],
   matcher: { on: "closure" },
   examples: {

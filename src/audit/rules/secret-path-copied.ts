@@ -10,7 +10,7 @@ export const secretPathCopied: Rule = {
     "A path literal with a secret-looking name (keys/, secrets/, *.key, id_ed25519, *password*) interpolated into a string (\"ssh -i ${./deploy_key}\") " +
     "or used as the source of an /etc or home-manager file. Nix copies the file into the world-readable store. Encrypted (.age, sops) and public " +
     "(.pub, .crt) files are not reported.",
-  hint: "nixsec add {secret} --host HOST --from-file THAT-FILE, nixsec wire {secret} --option … (or --credential UNIT), and refer to the runtime path as a string",
+  hint: "nixsec add {secret} --host HOST --from-file THAT-FILE, nixsec wire {secret} --option OPTION (the option that reads the file) or --credential UNIT, and refer to the runtime path as a string; {rotate}",
   catalogue: [4],
   matcher: { on: "path", accept: (text) => isSecretPathText(text) && !/\.(?:sops|enc)\.|\.(?:ya?ml|json)$/.test(text) },
   examples: {

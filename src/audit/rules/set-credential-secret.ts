@@ -1,6 +1,6 @@
 // anchors.md §9.2 item 5: SetCredential= with a literal value.
 import type { Rule } from "../rule.js";
-import { notASecret } from "../words.js";
+import { notASecret } from "../values.js";
 
 export const setCredentialSecret: Rule = {
   id: "set-credential-secret",
@@ -8,7 +8,7 @@ export const setCredentialSecret: Rule = {
   title: "credential value written into a unit",
   description:
     "serviceConfig.SetCredential = \"name:value\" puts the value itself into the unit file in the store; LoadCredential= reads it from a file at start.",
-  hint: "nixsec add {secret} --host HOST --stdin, then nixsec wire {secret} --credential {unit}:NAME (LoadCredential instead of SetCredential)",
+  hint: "nixsec add {secret} --host HOST --stdin, then nixsec wire {secret} --credential {unit}:NAME (LoadCredential instead of SetCredential); {rotate}",
   catalogue: [9],
   matcher: {
     on: "option",

@@ -7,7 +7,7 @@ export const slackToken: Rule = {
   severity: "high",
   title: "Slack token or webhook",
   description: "A Slack token (xoxb-, xoxp-, xapp-) or incoming-webhook URL. In a Nix string it is in git and in the store wherever it is used.",
-  hint: "revoke it in Slack, then nixsec add {secret} --host HOST --stdin and nixsec wire {secret} --option {fileOption} (or --credential UNIT)",
+  hint: "nixsec add {secret} --host HOST --stdin, then nixsec wire {secret} {wire}; {rotate} (revoke it in Slack if so)",
   catalogue: [14],
   matcher: {
     on: "text",

@@ -8,9 +8,10 @@ export const storeWriterSecret: Rule = {
   description:
     "pkgs.writeText / writeShellScript / writers.* / builtins.toFile / runCommand with a password assignment in the text (also through let bindings and " +
     "interpolation), or a writer whose name says it is a secret. Everything a writer produces is a world-readable store path.",
-  hint: "keep the value out of the writer: nixsec add {secret} --host HOST --stdin, nixsec wire {secret} --credential UNIT, and read $CREDENTIALS_DIRECTORY/NAME in the script at run time; for a config file, nixsec template add NAME --host HOST --from-file FILE with {{ nixsec:{secret} }} in place of the value renders it on the host",
+  hint: "keep the value out of the writer: nixsec add {secret} --host HOST --stdin, nixsec wire {secret} --credential UNIT, and read $CREDENTIALS_DIRECTORY/NAME in the script at run time; " +
+    "for a config file, nixsec template add NAME --host HOST --from-file FILE with {{ nixsec:{secret} }} in place of the value renders it on the host; {rotate}",
   catalogue: [7],
-  matcher: { on: "sink", sinks: ["writer"], detectors: ["assignment", "chpasswd", "whole"] },
+  matcher: { on: "sink", sinks: ["writer", "build"], detectors: ["assignment", "stdin", "whole"] },
   examples: {
     leaks: [
       `{ pkgs, ... }: let pw = "Sapphire-Cloud-7"; in { x = pkgs.writeText "app.ini" "db_password = \${pw}"; }`,

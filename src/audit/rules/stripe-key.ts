@@ -7,7 +7,7 @@ export const stripeKey: Rule = {
   severity: "high",
   title: "Stripe secret key",
   description: "A Stripe secret or restricted key (sk_live_, sk_test_, rk_live_). In a Nix string it is in git and in the store.",
-  hint: "roll the key in the Stripe dashboard, then nixsec add {secret} --host HOST --format env --stdin and nixsec wire {secret} --environment-file UNIT",
+  hint: "roll the key in the Stripe dashboard, then nixsec add {secret} --host HOST --format env --stdin and nixsec wire {secret} --environment-file UNIT; {rotate}",
   catalogue: [14],
   matcher: {
     on: "text",

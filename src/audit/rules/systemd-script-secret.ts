@@ -8,9 +8,9 @@ export const systemdScriptSecret: Rule = {
   description:
     "systemd.services.<n>.script / preStart / postStart or an Exec line that sets a password (export RESTIC_PASSWORD=…). NixOS writes the script to a " +
     "world-readable store path.",
-  hint: "nixsec add {secret} --host HOST --stdin, nixsec wire {secret} --credential {unit}, and read $CREDENTIALS_DIRECTORY/NAME in the script (or use the program's *_FILE variable)",
+  hint: "nixsec add {secret} --host HOST --stdin, nixsec wire {secret} --credential {unit}, and read $CREDENTIALS_DIRECTORY/NAME in the script (or use the program's *_FILE variable); {rotate}",
   catalogue: [10],
-  matcher: { on: "sink", sinks: ["unit-script", "unit-exec"], detectors: ["assignment", "chpasswd"] },
+  matcher: { on: "sink", sinks: ["unit-script", "unit-exec"], detectors: ["assignment", "stdin"] },
   examples: {
     leaks: [
       `{ systemd.services.backup.script = ''\n  export RESTIC_PASSWORD=hunter22\n  restic backup /srv\n''; }`,

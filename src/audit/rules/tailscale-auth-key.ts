@@ -7,7 +7,7 @@ export const tailscaleAuthKey: Rule = {
   severity: "high",
   title: "Tailscale auth key",
   description: "A Tailscale auth, OAuth client or API key (tskey-…). Anyone holding it can join machines to the tailnet; in a Nix string it ends up in the store.",
-  hint: "revoke it in the Tailscale admin console, then nixsec add tailscale/authkey --host HOST --stdin and nixsec wire tailscale/authkey --option services.tailscale.authKeyFile",
+  hint: "revoke it in the Tailscale admin console, then nixsec add tailscale/authkey --host HOST --stdin and nixsec wire tailscale/authkey --option services.tailscale.authKeyFile; {rotate}",
   catalogue: [14],
   matcher: {
     on: "text",

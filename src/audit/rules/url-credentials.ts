@@ -6,7 +6,8 @@ export const urlCredentials: Rule = {
   severity: "high",
   title: "password in a URL",
   description: "A URL with a password in its user-info (scheme://user:password@host). It is rendered into config files and units in the store, and is in git.",
-  hint: "nixsec add {secret} --host HOST --stdin, then give the service the password as a file (nixsec wire {secret} --option {fileOption}) or the whole URL from a template: nixsec template add NAME --host HOST --stdin <<< 'URL=https://user:{{ nixsec:{secret} }}@host/' and nixsec wire NAME --environment-file UNIT",
+  hint: "nixsec add {secret} --host HOST --stdin, then give the service the password as a file (nixsec wire {secret} {wire}) or the whole URL from a template: " +
+    "nixsec template add NAME --host HOST --stdin <<< 'URL=https://user:{{ nixsec:{secret} }}@host/' and nixsec wire NAME --environment-file UNIT; {rotate}",
   catalogue: [3, 14],
   matcher: {
     on: "text",

@@ -1,6 +1,6 @@
 // Catalogue row 13: a Wi-Fi passphrase or raw PSK written inline.
 import type { Rule } from "../rule.js";
-import { notASecret } from "../words.js";
+import { notASecret } from "../values.js";
 
 export const wifiPsk: Rule = {
   id: "wifi-psk",
@@ -9,7 +9,7 @@ export const wifiPsk: Rule = {
   description:
     "networking.wireless.networks.<ssid>.psk / pskRaw / auth (or a NetworkManager profile's wifi-security.psk) set to a literal. It is rendered into the " +
     "wpa_supplicant or NetworkManager config in the store; pskRaw is still the network key.",
-  hint: "nixsec add wifi/NETWORK --host HOST --format env --stdin (psk_NETWORK=…), nixsec wire wifi/NETWORK --option networking.wireless.secretsFile, and write pskRaw = \"ext:psk_NETWORK\"",
+  hint: "nixsec add wifi/NETWORK --host HOST --format env --stdin (psk_NETWORK=…), nixsec wire wifi/NETWORK --option networking.wireless.secretsFile, and write pskRaw = \"ext:psk_NETWORK\"; {rotate}",
   catalogue: [13],
   matcher: {
     on: "option",

@@ -1,6 +1,6 @@
 // Catalogue row 12: a WireGuard private or preshared key written inline.
 import type { Rule } from "../rule.js";
-import { notASecret } from "../words.js";
+import { notASecret } from "../values.js";
 import { fake } from "./fake.js";
 
 export const wireguardPrivateKey: Rule = {
@@ -10,7 +10,7 @@ export const wireguardPrivateKey: Rule = {
   description:
     "A WireGuard privateKey / presharedKey (or networkd PrivateKey=/PresharedKey=) given inline. It is rendered into the interface config in the store; the " +
     "NixOS option text itself says to use privateKeyFile.",
-  hint: "nixsec add wireguard/{secret} --host HOST --generate wireguard, then nixsec wire wireguard/{secret} --option {fileOption}; update the peers with the new public key",
+  hint: "nixsec add wireguard/{secret} --host HOST --generate wireguard, then nixsec wire wireguard/{secret} {wire}; update the peers with the new public key",
   catalogue: [12],
   matcher: {
     on: "option",

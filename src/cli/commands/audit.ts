@@ -8,7 +8,7 @@ import {
   AUDIT_CONFIG_FILE, AuditConfigError, BaselineError, DEFAULT_MAX_FILE_BYTES, MIN_DIGITS, MIN_VALUE_BYTES, RULES, SourceError, StagedSource, UnknownRuleError,
   MANIFEST, WorktreeSource, allowFromFlag, applyBaseline, closureFindings, closureNeedles, compareFindings, detectEnv, detectFile, emptyConfig,
   fileAllowed, findRepoRoot, findingAllowed, makeBaseline, parseAuditConfig, parseBaseline, readEntries, renderBaseline, renderJson, renderSarif, renderText,
-  checkManagedStore, searchClosure, summarize,
+  checkManagedStore, detectOversize, GitHistory, headOf, searchClosure, summarize,
   type AuditConfig, type ClosureSecret, type FileResult, type Finding, type Note, type Severity, type Source, type SourceEntry,
 } from "../../audit/index.js";
 import { SEVERITY_RANK } from "../../audit/types.js";
@@ -134,17 +134,26 @@ async function scanRepository(io: Io, paths: string[], opts: AuditCommandOptions
     if (err instanceof UnknownRuleError) throw new NixsecError(err.message, { hint: "see nixsec audit --list-rules" });
     throw err;
   }
+  // rotation advice: was a leaked value ever committed? (only inside a git repository)
+  if (entries.some((e) => e.tracked !== undefined) || source instanceof StagedSource) {
+    const history = new GitHistory(scope.root);
+    env.committed = (p, secrets) => history.committed(p, secrets);
+  }
   const managed = scope.only.length > 0 ? null : await checkManagedStore({ root: scope.root, source, entries, disabledRules: disabled, configHome: configHome(io) });
   if (managed?.secretsDir && !env.repo.secretsDirs.includes(managed.secretsDir)) env.repo.secretsDirs.push(managed.secretsDir);
 
   const scan: Scan = { findings: [], notes: [...(managed?.notes ?? [])], inline: 0, allowed: 0, binary: 0, what: "", files: 0, source: source.kind };
   const todo: SourceEntry[] = [];
+  // Files over the cap are not read whole: seen by their first bytes, a text
+  // or .nix one is a finding (fail closed), a binary one a note.
+  const oversize: FileResult[] = [];
+  const tooBig = (e: SourceEntry, size: number): void => {
+    const head = headOf(source, e);
+    if (head) oversize.push(detectOversize(e.path, size, head, env));
+  };
   for (const e of entries) {
     if (fileAllowed(allow, e.path)) { scan.allowed++; continue; }
-    if (e.size !== undefined && e.size > DEFAULT_MAX_FILE_BYTES) {
-      scan.notes.push({ file: e.path, message: `skipped: larger than ${DEFAULT_MAX_FILE_BYTES / 1024} KiB` });
-      continue;
-    }
+    if (e.size !== undefined && e.size > DEFAULT_MAX_FILE_BYTES) { tooBig(e, e.size); continue; }
     todo.push(e);
   }
   const bytes = todo.reduce((n, e) => n + (e.size ?? 0), 0);
@@ -160,16 +169,16 @@ async function scanRepository(io: Io, paths: string[], opts: AuditCommandOptions
     // the notes of the scanned files).
     results = new Array<FileResult | null>(todo.length).fill(null);
     readEntries(source, todo, DEFAULT_MAX_FILE_BYTES, (i, got) => {
-      if (typeof got === "number") scan.notes.push({ file: todo[i]!.path, message: `skipped: larger than ${DEFAULT_MAX_FILE_BYTES / 1024} KiB` });
+      if (typeof got === "number") tooBig(todo[i]!, got);
       else if (got) results[i] = detectFile(todo[i]!.path, got, env);
     });
   }
   let scanned = 0;
-  for (const r of results) {
+  for (const r of [...oversize, ...results]) {
     if (!r) continue;
-    scanned++;
+    if (!oversize.includes(r)) scanned++;
     for (const n of r.notes) {
-      if (n.message === "skipped: binary") scan.binary++;
+      if (n.message.startsWith("skipped: binary")) scan.binary++;
       scan.notes.push(n);
     }
     scan.inline += r.suppressed;
@@ -284,7 +293,7 @@ export async function audit(io: Io, paths: string[], opts: AuditCommandOptions):
   else {
     const toTty = !opts.output && (Boolean(io.stdout.isTTY) || (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== "0"));
     report = renderText(findings, toTty ? style(io) : undefined);
-    const shown = notes.filter((n) => n.message !== "skipped: binary");
+    const shown = notes.filter((n) => !n.message.startsWith("skipped: binary"));
     for (const n of shown.slice(0, 20)) printWarning(io, `${n.file}: ${n.message}`);
     if (shown.length > 20) printWarning(io, `… and ${shown.length - 20} more notes (--format json lists them all)`);
   }

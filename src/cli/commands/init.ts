@@ -31,7 +31,8 @@ export interface InitOptions {
   backend?: "agenix" | "sops-nix";
 }
 
-function manifestText(admin: string, key: string, secretsDir: string, backend: string): string {
+/** A new manifest with one admin (also what `nixsec import` starts a new repository from). */
+export function manifestText(admin: string, key: string, secretsDir: string, backend = "agenix"): string {
   return `# nixsec manifest: who may read which secret. Edit by hand or with nixsec;
 # comments and order are kept. JSON schema: schema/nixsec.schema.json in nixsec.
 version: 1
@@ -76,7 +77,7 @@ async function checkFreshRoot(root: string, tree: RepoTree, secretsDir: string):
   const shown = foreign.slice(0, 5).join(", ") + (foreign.length > 5 ? ` and ${foreign.length - 5} more` : "");
   throw new NixsecError(`${tree.rel(dir)}/ already holds files nixsec did not create (${shown}); init does not take over an existing store`, {
     hint: [
-      foreign.includes("secrets.nix") ? "it looks like an agenix store: import it (`nixsec import agenix`, where available) instead of init" : `move them aside, or choose another directory: nixsec init --secrets-dir DIR`,
+      foreign.includes("secrets.nix") ? `it looks like an agenix store: import it instead of init (\`nixsec import agenix ${tree.rel(dir)} --dry-run\` shows what it would do)` : `move them aside, or choose another directory: nixsec init --secrets-dir DIR`,
       "nixsec would otherwise regenerate files there and rekey what it does not know",
     ],
   });
@@ -99,36 +100,14 @@ async function initLocked(io: Io, root: string, opts: InitOptions): Promise<void
   let identityPath: string;
   let publicKey: string;
   if (opts.adminKey) {
-    identityPath = path.resolve(io.cwd, opts.adminKey);
-    let data: Buffer;
-    try {
-      data = readFileSync(identityPath);
-    } catch {
-      throw new NixsecError(`cannot read ${opts.adminKey} (--admin-key)`, { hint: "give an age key file or an SSH private key such as ~/.ssh/id_ed25519" });
-    }
-    const ids = await parseIdentityFile(data, opts.adminKey, { passphrase: keyPassphrases(io) });
-    const first = ids[0];
-    if (first && first.kind !== "plugin") checkKeyFileMode(io, identityPath);
-    if (!first?.recipient) {
-      throw new NixsecError(`${opts.adminKey} (--admin-key): cannot tell its public key`, {
-        hint: first?.kind === "plugin"
-          ? "add the plugin's recipient above the identity line as a comment, `# Recipient: age1…` (age-plugin-yubikey writes it there; `age-plugin-yubikey --list` prints it)"
-          : "use an age key file, an OpenSSH ed25519/rsa key, or a plugin's identity file",
-      });
-    }
-    publicKey = first.recipient;
-    if (identityPath.startsWith(root + path.sep)) {
-      throw new NixsecError(`${opts.adminKey} (--admin-key) is inside the repository`, { hint: "keep private keys out of the repository (e.g. in ~/.config/nixsec/keys)" });
-    }
+    ({ identityPath, publicKey } = await adoptAdminKey(io, opts.adminKey, root));
   } else {
     if (!cfg && !opts.keyOut) throw new NixsecError("cannot choose where to keep the new admin key (no HOME)", { hint: "pass --key-out FILE (outside the repository)" });
-    identityPath = path.resolve(io.cwd, opts.keyOut ?? path.join(defaultKeyDir(cfg!), `${path.basename(root)}-${admin}.key`));
+    identityPath = path.resolve(io.cwd, opts.keyOut ?? defaultAdminKeyPath(cfg!, root, admin));
     if (identityPath.startsWith(root + path.sep)) throw new NixsecError(`--key-out ${opts.keyOut} is inside the repository`, { hint: "keep private keys outside the repository" });
     const key = await generateAgeKey();
-    await mkdir(path.dirname(identityPath), { recursive: true, mode: 0o700 });
-    writeNewSecretFile(identityPath, `# nixsec admin key for ${root}\n# public key: ${key.recipient}\n${key.identity}\n`);
+    await writeAdminKey(io, identityPath, key, root);
     publicKey = key.recipient;
-    printInfo(io, `created admin key ${identityPath} (mode 0600); back it up: without it (or another admin) the secrets are lost`);
   }
 
   const backend = opts.backend ?? "agenix";
@@ -156,3 +135,44 @@ const GITATTRIBUTES = `# age files are binary: no text diffs or merges
 # the lock has one line per file; a union merge keeps both sides (nixsec resolves duplicates)
 nixsec.lock merge=union
 `;
+
+/** Where a new admin key goes by default: ~/.config/nixsec/keys/REPO-ADMIN.key. */
+export function defaultAdminKeyPath(configHome: string, root: string, admin: string): string {
+  return path.join(defaultKeyDir(configHome), `${path.basename(root)}-${admin}.key`);
+}
+
+/** Writes a new admin key file (0600, never over an existing file) and says so. */
+export async function writeAdminKey(io: Io, identityPath: string, key: { identity: string; recipient: string }, root: string): Promise<void> {
+  await mkdir(path.dirname(identityPath), { recursive: true, mode: 0o700 });
+  writeNewSecretFile(identityPath, `# nixsec admin key for ${root}\n# public key: ${key.recipient}\n${key.identity}\n`);
+  printInfo(io, `created admin key ${identityPath} (mode 0600); back it up: without it (or another admin) the secrets are lost`);
+}
+
+/**
+ * An existing identity adopted as the admin's (--admin-key): an age key
+ * file, an OpenSSH key or a plugin's identity stub, kept outside the
+ * repository; its public key is the admin's key.
+ */
+export async function adoptAdminKey(io: Io, file: string, root: string): Promise<{ identityPath: string; publicKey: string }> {
+  const identityPath = path.resolve(io.cwd, file);
+  let data: Buffer;
+  try {
+    data = readFileSync(identityPath);
+  } catch {
+    throw new NixsecError(`cannot read ${file} (--admin-key)`, { hint: "give an age key file or an SSH private key such as ~/.ssh/id_ed25519" });
+  }
+  const ids = await parseIdentityFile(data, file, { passphrase: keyPassphrases(io) });
+  const first = ids[0];
+  if (first && first.kind !== "plugin") checkKeyFileMode(io, identityPath);
+  if (!first?.recipient) {
+    throw new NixsecError(`${file} (--admin-key): cannot tell its public key`, {
+      hint: first?.kind === "plugin"
+        ? "add the plugin's recipient above the identity line as a comment, `# Recipient: age1…` (age-plugin-yubikey writes it there; `age-plugin-yubikey --list` prints it)"
+        : "use an age key file, an OpenSSH ed25519/rsa key, or a plugin's identity file",
+    });
+  }
+  if (identityPath.startsWith(root + path.sep)) {
+    throw new NixsecError(`${file} (--admin-key) is inside the repository`, { hint: "keep private keys out of the repository (e.g. in ~/.config/nixsec/keys)" });
+  }
+  return { identityPath, publicKey: first.recipient };
+}
