@@ -1,4 +1,4 @@
-// Registers `nixsec import agenix|nixops` (a sops-nix source joins here).
+// Registers `nixsec import agenix|nixops|sops-nix`.
 import { Option, type Command } from "commander";
 import type { Io } from "./io.js";
 import { collect, examples } from "./program.js";
@@ -21,7 +21,7 @@ function importOptions(cmd: Command): Command {
 }
 
 export function registerImportCommands(program: Command, io: Io): void {
-  const group = program.command("import").description("bring secrets from agenix or NixOps/colmena into nixsec (shows the plan first)");
+  const group = program.command("import").description("bring secrets from agenix, sops-nix or NixOps/colmena into nixsec (shows the plan first)");
   importOptions(group.command("agenix").argument("[dir]", "the agenix store: the directory of secrets.nix (default: secrets/ or the root)").description("import an agenix/ragenix store (secrets.nix and its .age files) or an agenix-rekey store"))
     .option("--rules <file>", "the rules file (default: DIR/secrets.nix)")
     .option("--no-eval", "read secrets.nix without Nix even when nix-instantiate is installed (simple shapes only)")
@@ -61,4 +61,25 @@ wired there. The lines to delete are printed at the end; the plaintext stays
 in git history: rotate those values.
 `)
     .action(async (file, opts) => (await import("./commands/import-sources.js")).importNixops(io, file, opts));
+  importOptions(group.command("sops-nix").argument("[files...]", "the sops files to import (default: every file a creation rule of .sops.yaml covers)").description("import a sops-nix repository: .sops.yaml and its sops files, one nixsec secret per value"))
+    .option("--config <file>", "the sops configuration (default: .sops.yaml at the repository root)")
+    .option("--replace-rules", "let nixsec's generated .sops.yaml (the readers of nixsec's files) replace the hand-written one")
+    .addHelpText("after", examples([
+      "nixsec import sops-nix --dry-run",
+      "nixsec import sops-nix secrets/storage2.yaml -i ~/.config/sops/age/keys.txt --replace-rules",
+      "nixsec import sops-nix --admin alice --name storage2=server_storage2",
+    ]) + `
+The files are decrypted (with -i, --admin-key, SOPS_AGE_KEY, SOPS_AGE_KEY_FILE
+or ~/.config/sops/age/keys.txt, as sops looks; each MAC verified) and split:
+each string of a YAML or JSON file becomes a secret named by its key path
+(samba_passwords/michael, as sops.secrets names it), a binary, dotenv or INI
+file one secret. Each is written as nixsec keeps secrets, one sops file per
+value, for the hosts that read its file (on the sops-nix backend). Keys come
+from the files' recipients, named by .sops.yaml's anchors (&admin_alice,
+&server_storage2: the prefix gives the role), else a key that reads every
+file is an admin. A list, a number, a PGP-only file or one no identity opens
+stops the import (exit 2) naming it. The original files stay: delete them
+after wiring the hosts to nixsec (the plan's last lines say so).
+`)
+    .action(async (files, opts) => (await import("./commands/import-sources.js")).importSopsNix(io, files, opts));
 }

@@ -9,7 +9,7 @@
 //
 // Importers, loaded by the command that needs them: agenix.ts (secrets.nix
 // and .age files, agenix-rekey stores), nixops.ts (NixOps/colmena
-// deployment.keys). A sops-nix importer is one more such module.
+// deployment.keys), sops-nix.ts (.sops.yaml and the sops files it covers).
 export type { AdoptedFile, FoundKey, FoundSecret, ImportSource, NewValue, Role } from "./types.js";
 export { resolvePrincipals, type AskName, type Principal, type PrincipalFlags } from "./principals.js";
 export { planImport, type ImportPlan, type PlannedSecret, type PlanOptions } from "./plan.js";

@@ -60,8 +60,8 @@ export interface PlanOptions {
   tree: RepoTree;
   manifestPath: string;
   existing?: Manifest;
-  /** The text of a new manifest with its first admin (init's). */
-  newManifest: (admin: { name: string; key: string }, secretsDir: string) => string;
+  /** The text of a new manifest with its first admin (init's), on `backend`. */
+  newManifest: (admin: { name: string; key: string }, secretsDir: string, backend?: "agenix" | "sops-nix") => string;
   /** --secrets-dir, for a new repository. */
   secretsDir?: string;
   /** --prefix: put before every imported secret's name. */
@@ -104,11 +104,11 @@ export function planImport(src: ImportSource, principals: Principal[], o: PlanOp
   if (o.existing) m = o.existing;
   else {
     const first = newAdmins[0]!;
-    m = parseManifest(o.newManifest({ name: first.name, key: first.key }, secretsDir), o.manifestPath);
+    m = parseManifest(o.newManifest({ name: first.name, key: first.key }, secretsDir, src.backend), o.manifestPath);
   }
   for (const p of principals) {
     if (p.existing || (!o.existing && p === newAdmins[0])) continue;
-    m = withOrigin(`${p.role} ${p.name}`, () => (p.role === "admin" ? addAdmin(m, p.name, p.key) : addHost(m, p.name, p.key)));
+    m = withOrigin(`${p.role} ${p.name}`, () => (p.role === "admin" ? addAdmin(m, p.name, p.key) : addHost(m, p.name, p.key, src.backend)));
   }
   const byId = new Map(principals.map((p) => [p.id, p]));
   const allAdmins = Object.entries(m.data.admins);
@@ -165,8 +165,8 @@ export function planImport(src: ImportSource, principals: Principal[], o: PlanOp
 
   let rules: ImportPlan["rules"];
   if (src.rules) {
-    const generated = path.join(o.root, secretsDir, "secrets.nix");
-    const conflicts = src.rules === generated && m.data.settings.backend === "agenix";
+    // Where nixsec generates the rules of the reference tools: agenix's, and sops'.
+    const conflicts = src.rules === path.join(o.root, secretsDir, "secrets.nix") || src.rules === path.join(o.root, ".sops.yaml");
     rules = { path: src.rules, conflicts, action: o.replaceRules ? (conflicts ? "replace" : "remove") : "keep" };
     if (conflicts && !o.replaceRules) {
       warnings.push(`${o.tree.rel(src.rules)} stays as you wrote it, so \`nixsec gen\` will not write nixsec's rules there (the file has no generated-file marker) and \`nixsec gen --check\` fails until it is replaced: --replace-rules lets the generated rules (the same readers) take its place`);

@@ -82,8 +82,10 @@ export interface ImportSource {
   secrets: FoundSecret[];
   /** A secrets directory the source suggests for a new repository (where its files are), relative to the root. */
   secretsDir?: string;
-  /** A hand-written file nixsec's generated one supersedes only with consent (agenix's secrets.nix). Absolute. */
+  /** A hand-written file nixsec's generated one supersedes only with consent (agenix's secrets.nix, sops' .sops.yaml). Absolute. */
   rules?: string;
+  /** The backend of the hosts it brings (sops-nix for a sops-nix repository); default: the repository's. */
+  backend?: "agenix" | "sops-nix";
   /** For the plan. */
   notes: string[];
   /** For after a real run: the lines to delete, the values to rotate. */

@@ -2,8 +2,9 @@
 // (a path, or several separated by ":"), then the identity recorded for this
 // repository by `nixsec init` in the user's config directory (never in the
 // repo), then any local key whose public half is an admin's: the files in
-// ~/.config/nixsec/keys and the usual SSH keys. The last step is what makes a
-// second clone of the repository (or a teammate's first) work without -i.
+// ~/.config/nixsec/keys, sops' key file (~/.config/sops/age/keys.txt, where a
+// sops-nix admin keeps theirs) and the usual SSH keys. The last step is what
+// makes a second clone of the repository (or a teammate's first) work without -i.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
@@ -97,6 +98,7 @@ export function findAdminKeys(l: IdentityLookup): { found: IdentityPath[]; looke
       // no keys directory yet
     }
   }
+  if (l.configHome) looked.push(path.join(l.configHome, "sops", "age", "keys.txt"));
   if (l.home) for (const k of SSH_KEYS) looked.push(path.join(l.home, ".ssh", k));
   candidates.push(...looked.filter((p) => !p.endsWith(path.sep)));
   const found: IdentityPath[] = [];

@@ -1,6 +1,6 @@
 // The sources `nixsec import` reads: each turns its command's arguments
-// into a SourceReader for the shared runner (import.ts). A new source (sops-nix)
-// is one more function here and one more command in program.ts.
+// into a SourceReader for the shared runner (import.ts). A new source is one
+// more function here and one more command in register-import.ts.
 import path from "node:path";
 import { NixsecError } from "../../errors.js";
 import type { Io } from "../io.js";
@@ -79,4 +79,27 @@ function readPublicKeyFile(file: string, machine: string): string {
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
   if (lines.length !== 1) throw new NixsecError(`--host-key ${machine}=${file}: expected one public key line, found ${lines.length}`, { hint: "give a single .pub file (/etc/ssh/ssh_host_ed25519_key.pub)" });
   return lines[0]!;
+}
+
+export interface SopsNixImportOptions extends ImportOptions {
+  config?: string;
+  replaceRules?: boolean;
+}
+
+export async function importSopsNix(io: Io, files: string[], opts: SopsNixImportOptions): Promise<void> {
+  await runImport(io, opts, {
+    kind: "sops-nix",
+    replaceRules: opts.replaceRules,
+    async read({ root, tree }) {
+      const { scanSopsNix } = await import("../../import/sops-nix.js");
+      const { sopsIdentities } = await import("./sops-keys.js");
+      // Where sops finds keys, and --admin-key (the importer decrypts every file).
+      const identities = await sopsIdentities(io, [...(opts.identity ?? []), ...(opts.adminKey ? [opts.adminKey] : [])]);
+      return scanSopsNix({
+        root, tree, identities,
+        config: opts.config === undefined ? undefined : path.resolve(io.cwd, opts.config),
+        files: (files ?? []).map((f) => path.resolve(io.cwd, f)),
+      });
+    },
+  });
 }

@@ -102,7 +102,7 @@ async function importLocked(io: Io, opts: ImportOptions, reader: SourceReader, r
   }
   const plan = planImport(src, principals, {
     root, tree, manifestPath, existing, secretsDir: opts.secretsDir, prefix: opts.prefix, replaceRules: Boolean(reader.replaceRules),
-    newManifest: (a, dir) => manifestText(a.name, a.key, dir),
+    newManifest: (a, dir, backend) => manifestText(a.name, a.key, dir, backend),
   });
   const identity = existing ? undefined : adminKey ?? localAdminKey(io, root, plan);
   for (const line of planLines(plan)) io.stderr.write(`  ${line}\n`);
