@@ -60,7 +60,7 @@ describe.runIf(needTool("git") && needTool("ssh-keygen"))("admin identity messag
     expect(r.stderr).toBe(
       "nixsec: error: no admin identity to decrypt with\n" +
         "nixsec: hint: pass -i/--identity with your admin key file (a hardware key: its plugin identity file), or set NIXSEC_IDENTITY to its path\n" +
-        `nixsec: hint: no key matching an admin of this repository in: ~/.config/nixsec/keys/, ~/.ssh/id_ed25519, ~/.ssh/id_rsa\n`,
+        `nixsec: hint: no key matching an admin of this repository in: ~/.config/nixsec/keys/, ~/.config/sops/age/keys.txt, ~/.ssh/id_ed25519, ~/.ssh/id_rsa\n`,
     );
     expect(r.stderr).not.toContain(home);
   });
