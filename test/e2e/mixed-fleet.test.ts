@@ -5,7 +5,7 @@
 // backend; moving a host to the other backend makes the files it needs from
 // the values and removes the ones nobody reads any more.
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempRepo, type TempRepo } from "../helpers/repo.js";
@@ -75,6 +75,30 @@ describe.runIf(run)("a fleet with agenix and sops-nix hosts", () => {
     expect(new Set(ids).size).toBe(1);
     expect(ids[0]).not.toBe(before);
     expect((await ok(["status"])).stdout.toString()).toMatch(/4 secrets: 0 need a rekey/);
+  });
+
+  it("admin add and rm, wire, edit and rm: every form of a secret follows", async () => {
+    const ids = valueIds("both/pw");
+    const bob = path.join(t.root, "bob.key");
+    await ok(["age", "keygen", "-o", bob]);
+    const add = await ok(["admin", "add", "bob", "--key", readFileSync(bob, "utf8").match(/public key: (age1\S+)/)![1]!]);
+    expect(add.stderr).toMatch(/re-encrypted 5 files/); // both/pw twice, ag/only, sp/only, admin/only
+    expect(valueIds("both/pw")).toEqual(ids); // new readers, same value: nothing restarts
+    expect((await ok(["show", "sp/only", "-i", bob])).stdout.toString()).toBe("sp-value");
+    await ok(["admin", "rm", "bob"]);
+    await ok(["wire", "both/pw", "--credential", "app:pw"]);
+    const editor = path.join(t.root, "editor.sh");
+    writeFileSync(editor, "#!/bin/sh\nprintf 'edited-value' > \"$1\"\n", { mode: 0o755 });
+    const edited = await t.nixsec(["edit", "both/pw"], { env: { EDITOR: editor, TMPDIR: "/dev/shm" } });
+    expect(edited.code, edited.stderr).toBe(0);
+    expect(goAge(ag.priv, "secrets/both/pw.age")).toBe("edited-value");
+    expect(await hostReads(t.file("secrets/both/pw.sops.bin"), sp.priv)).toBe("edited-value");
+    expect(new Set(valueIds("both/pw")).size).toBe(1);
+    await ok(["add", "gone/x", "--host", "ag", "--host", "sp", "--stdin"], "x");
+    await ok(["rm", "gone/x"]);
+    expect(files().filter((f) => f.includes("gone"))).toEqual([]);
+    expect(lockLines("gone/x")).toEqual([]);
+    await ok(["rotate", "both/pw", "--stdin"], "rotated-value");
   });
 
   it("revoke and grant across backends: the other form's file goes and comes back from the value, its value id kept", async () => {
