@@ -62,7 +62,7 @@ describe.runIf(needTool("nix-instantiate"))("generator property: refuse or round
   // Both branches are always exercised by the example batch; fast-check prints
   // the seed and the shrunk counterexample when the property fails.
   const plainSecret = { owner: "svc", format: "text", wire: [{ option: "services.x.passwordFile" }] };
-  const exampleBatch = [[["ok/name", plainSecret]], [["bad\u0000name", plainSecret]], [["other/x.y", { ...plainSecret, group: "wheel" }]]];
+  const exampleBatch = [[["ok/name", plainSecret]], [["bad\u0000name", plainSecret]], [["other/x.y", { ...plainSecret, group: "wheel" }]], [["A", { ...plainSecret, wire: [{ credential: { unit: "a" } }] }], ["0", plainSecret]]];
   it("random manifests", () => {
     let seen = 0;
     fc.assert(
@@ -87,7 +87,10 @@ describe.runIf(needTool("nix-instantiate"))("generator property: refuse or round
           const data = generatedFiles(store).find((f) => f.path.endsWith("data.nix"))!;
           mkdirSync(path.dirname(data.path), { recursive: true });
           writeFileSync(data.path, data.content);
-          cases.push({ dir, want: expected(secrets as never) });
+          // The manifest's order is the YAML document's, which is the object's key
+          // order: integer-like names ("0") come first in a JS object, so follow it.
+          const inDocOrder = Object.keys(doc.secrets).map((n) => secrets.find(([k]) => k === n)!);
+          cases.push({ dir, want: expected(inDocOrder as never) });
         });
         if (cases.length === 0) return;
         const expr = `map (f: let d = import f; in { secrets = builtins.mapAttrs (n: s: (removeAttrs s [ "valueId" ]) // { file = baseNameOf (toString s.file); }) d.hosts.h.secrets; inherit (d.hosts.h) wires; }) [ ${cases.map((c) => `${c.dir}/nixsec/data.nix`).join(" ")} ]`;
