@@ -1,7 +1,13 @@
 // The public API of nixsec's sops engine (getsops/sops file format, written
 // from its Go sources; see README.md here). Nothing outside src/sops imports
-// its modules directly. Keys go through src/crypto's recipient and identity
+// its modules directly: this entry, or binary.ts for the store, which writes
+// binary files only. Keys go through src/crypto's recipient and identity
 // types, so every kind the age layer supports wraps and opens a data key.
+import { registerYamlReader } from "./stores.js";
+import { readYaml } from "./yaml-read.js";
+
+registerYamlReader(readYaml);
+
 export { SopsError, type SopsErrorKind } from "./errors.js";
 export { Branch, Comment, SopsTime, fromPlain, toPlain, parseExtractPath, valueAt, type Entry, type List, type PathStep, type Scalar, type Value } from "./tree.js";
 export { SOPS_FORMATS, formatForPath, emitPlain, emitValue, loadPlain, type Layout, type SopsFormat } from "./stores.js";

@@ -13,10 +13,25 @@ import { checkSize, LIMITS } from "./limits.js";
 import { METADATA_KEY } from "./metadata.js";
 import { Branch, Comment, type Value } from "./tree.js";
 import { emitYaml, emitYamlValue } from "./yaml-emit.js";
-import { readYaml } from "./yaml-read.js";
+import type { readYaml as YamlReader } from "./yaml-read.js";
 
 export type SopsFormat = "yaml" | "json" | "dotenv" | "ini" | "binary";
 export const SOPS_FORMATS: readonly SopsFormat[] = ["yaml", "json", "dotenv", "ini", "binary"];
+
+// The YAML reader, and the `yaml` package under it, come with the engine's
+// full entry (index.ts registers it). The store's entry (binary.ts) reads
+// binary files only, so a store command never loads that parser.
+let yamlReader: typeof YamlReader | undefined;
+
+/** Called once by index.ts: YAML files can be read from then on. */
+export function registerYamlReader(r: typeof YamlReader): void {
+  yamlReader = r;
+}
+
+function readYaml(bytes: Uint8Array, file: string): ReturnType<typeof YamlReader> {
+  if (!yamlReader) throw new Error("internal: reading YAML needs the sops engine's full entry (src/sops/index.ts)");
+  return yamlReader(bytes, file);
+}
 
 /** How a file was laid out, so a rewrite keeps it: indentation, and the order of flat metadata keys. */
 export interface Layout {

@@ -16,17 +16,17 @@
 // gets a new data key (`seal`), so a reader removed before it cannot read it
 // with a data key kept from earlier.
 //
-// The sops engine (and the YAML library it brings) is loaded only when a
-// store has sops files: `ready()`.
+// The sops engine's store entry (binary files, no YAML reader) is loaded
+// only when a store has sops files: `ready()`.
 import { sshToAgeRecipient } from "../crypto/index.js";
 import { NixsecError } from "../errors.js";
 import { sameList, type ReaderSummary, type SecretFormat, type SopsSummary, type Work } from "./format.js";
 
-type Engine = typeof import("../sops/index.js");
+type Engine = typeof import("../sops/binary.js");
 let engine: Engine | undefined;
 
 async function load(): Promise<Engine> {
-  engine ??= await import("../sops/index.js");
+  engine ??= await import("../sops/binary.js");
   return engine;
 }
 

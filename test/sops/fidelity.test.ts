@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { caseLabel, readCase, sopsCases } from "./cases.js";
 import { emitEncrypted, loadEncrypted } from "../../src/sops/stores.js";
+import "../../src/sops/index.js"; // registers the YAML reader, as every entry but the store's does
 
 const semver = (v: string): number[] => v.split(".").map(Number);
 const before37 = (v: string): boolean => {
