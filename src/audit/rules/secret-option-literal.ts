@@ -51,7 +51,7 @@ export const secretOptionLiteral: Rule = {
       `{ services.k3s.token = "my-cluster-join-token"; }`,
       `let dbPassword = "Quiet-River-88"; in { }`,
       `{ services.foo.settings = { smtp = { host = "mail.example"; password = "Mailbox-Key-7"; }; }; }`,
-      `{ home.file.".docker/config.json".text = builtins.toJSON { auths."ghcr.io".auth = "YWxpY2U6aHVudGVyMjAyNA=="; }; }`,
+      `{ home.file.".docker/config.json".text = builtins.toJSON { auths."registry.acme.example".auth = "YWxpY2U6aHVudGVyMjAyNA=="; }; }`,
       // a password may be any word, the user's name included
       `{ services.mosquitto.listeners = [ { users.kradalby.password = "kradalby"; } ]; }`,
     ],

@@ -188,8 +188,8 @@ export const PROGRAMS: readonly Program[] = [
     stdin: (a) => has(a, "--password-stdin"),
     flags: [{ flag: "-p", when: (a) => a.includes("login") }],
     examples: {
-      leaks: [`echo 'ghp-like-Registry-Pw-9' | docker login -u bot --password-stdin ghcr.io`, `podman login -u bot -p Registry-Pw-10 quay.io`],
-      safe: [`cat /run/secrets/reg | docker login -u bot --password-stdin ghcr.io`, `docker run -p 8080:80 nginx`],
+      leaks: [`echo 'ghp-like-Registry-Pw-9' | docker login -u bot --password-stdin registry.acme.example`, `podman login -u bot -p Registry-Pw-10 registry.acme.example`],
+      safe: [`cat /run/secrets/reg | docker login -u bot --password-stdin registry.acme.example`, `docker run -p 8080:80 nginx`],
     },
   },
   {

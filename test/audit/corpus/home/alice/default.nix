@@ -22,8 +22,8 @@
   };
 
   home.file.".npmrc".text = ''
-    registry=https://registry.npmjs.org/
-    //npm.pkg.github.com/:_authToken=${"$"}{NPM_TOKEN}
+    registry=https://npm.acme.example/
+    //npm.acme.example/:_authToken=${"$"}{NPM_TOKEN}
   '';
 
   home.file.".pypirc".text = ''

@@ -17,7 +17,7 @@
   };
 
   home.file.".docker/config.json".text = builtins.toJSON {
-    auths."ghcr.io".auth = "YWxpY2U6RG9ja2VyLUdoY3ItQXV0aC00MA=="; # expect: secret-option-literal
+    auths."registry.acme.example".auth = "YWxpY2U6RG9ja2VyLUdoY3ItQXV0aC00MA=="; # expect: secret-option-literal
     credsStore = "secretservice";
   };
 

@@ -10,8 +10,8 @@ in
   nix.settings = {
     trusted-users = [ "root" "@wheel" "builder" ];
     max-jobs = 8;
-    substituters = [ "https://cache.nixos.org" "https://alice.cachix.org" ];
-    trusted-public-keys = [ "alice.cachix.org-1:9tBs0Ry6Sjxd/7Ac1Mf1KQ2hWxQqtV8mBeYhgK3sZ0M=" ];
+    substituters = [ "https://cache.acme.example" "https://alice.cache.acme.example" ];
+    trusted-public-keys = [ "alice.cache.acme.example-1:9tBs0Ry6Sjxd/7Ac1Mf1KQ2hWxQqtV8mBeYhgK3sZ0M=" ];
   };
   nix.extraOptions = ''
     !include ${config.age.secrets.nix-access-tokens.path}

@@ -4,7 +4,7 @@
   virtualisation.oci-containers.backend = "podman";
   virtualisation.oci-containers.containers = {
     postgres = {
-      image = "docker.io/library/postgres:16";
+      image = "registry.acme.example/library/postgres:16";
       environment = {
         POSTGRES_USER = "app";
         POSTGRES_PASSWORD = "Container-Pg-Pw-10"; # expect: environment-secret
@@ -13,7 +13,7 @@
       volumes = [ "/srv/pg:/var/lib/postgresql/data" ];
     };
     app = {
-      image = "ghcr.io/alice/app:1.4.2";
+      image = "registry.acme.example/alice/app:1.4.2";
       environmentFiles = [ config.age.secrets.app-env.path ];
       environment = {
         DATABASE_URL = "postgres://app@postgres:5432/app";
@@ -23,7 +23,7 @@
       extraOptions = [ "--network=app" "--health-cmd=curl -f http://localhost:3000/health" ];
     };
     minio = {
-      image = "quay.io/minio/minio:latest";
+      image = "registry.acme.example/minio/minio:latest";
       cmd = [ "server" "/data" "--console-address" ":9001" ];
       environment = {
         MINIO_ROOT_USER = "admin";
