@@ -4,9 +4,9 @@
 // writing the parts in order, each secret part copied byte for byte from its
 // decrypted file. A value is never scanned for placeholders, so a value that
 // contains `{{ nixsec:… }}`, newlines or shell syntax lands as it is.
-import { lstatSync, readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { NixsecError } from "../errors.js";
+import { RepoTree } from "../fs/tree.js";
 import type { ManifestData, TemplateSpec } from "../manifest/read.js";
 import { secretNameProblem } from "../manifest/names.js";
 import { didYouMean } from "../manifest/issues.js";
@@ -56,30 +56,27 @@ export function templateSecrets(parts: readonly TemplatePart[]): string[] {
 
 /**
  * A template's text: its inline `content`, or its `file` read from the
- * repository (a regular file inside `root`, not through a symbolic link,
- * valid UTF-8 without NUL, at most TEMPLATE_MAX_BYTES).
+ * repository as every store file is (src/fs/tree.ts: a regular file with one
+ * name, no symbolic link on the way, opened with O_NOFOLLOW), valid UTF-8
+ * without NUL, at most TEMPLATE_MAX_BYTES.
  */
 export function templateText(root: string, name: string, spec: TemplateSpec): { text: string; where: string } {
   if (spec.content !== undefined) return checkedText(Buffer.from(spec.content, "utf8"), `templates.${name}.content`);
   const rel = spec.file!;
-  const file = path.join(root, rel);
-  let bytes: Buffer;
+  const tree = new RepoTree(root);
+  const file = path.resolve(tree.root, rel);
+  if (!file.startsWith(tree.root + path.sep)) {
+    throw new NixsecError(`${rel} (template ${name}) is outside the repository`, { hint: "keep template files in the repository" });
+  }
+  let bytes: Buffer | undefined;
   try {
-    const st = lstatSync(file);
-    if (st.isSymbolicLink()) throw new NixsecError(`${rel} (template ${name}) is a symbolic link`, { hint: "templates are read only from regular files in the repository; copy the file instead of linking it" });
-    if (!st.isFile()) throw new NixsecError(`${rel} (template ${name}) is not a regular file`, { hint: "point templates.NAME.file at a file in the repository" });
-    const real = realpathSync(file);
-    if (!(real + path.sep).startsWith(realpathSync(root) + path.sep)) {
-      throw new NixsecError(`${rel} (template ${name}) is outside the repository (through a linked directory)`, { hint: "keep template files in the repository" });
-    }
-    if (st.size > TEMPLATE_MAX_BYTES) throw new NixsecError(`${rel} (template ${name}) is larger than 1 MiB`, { hint: "a template is a configuration file; check the path" });
-    bytes = readFileSync(file);
+    bytes = tree.readFile(file, { maxBytes: TEMPLATE_MAX_BYTES, what: "a template: 1 MiB" });
   } catch (err) {
-    if (err instanceof NixsecError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new NixsecError(`cannot read ${rel} (template ${name}): ${code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (code ?? "read error")}`, {
-      hint: `create it, or change templates.${name}.file in nixsec.yaml`,
-    });
+    if (!(err instanceof NixsecError)) throw err;
+    throw new NixsecError(`template ${name}: ${err.message}`, { hint: err.hints, exitCode: err.exitCode, cause: err });
+  }
+  if (bytes === undefined) {
+    throw new NixsecError(`cannot read ${rel} (template ${name}): no such file`, { hint: `create it, or change templates.${name}.file in nixsec.yaml` });
   }
   return checkedText(bytes, rel);
 }

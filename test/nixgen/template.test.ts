@@ -2,10 +2,14 @@
 // else (other {{ }} syntax included) stays text; a malformed nixsec
 // placeholder is an error naming its line. Rendering the parts with values
 // never rescans a value.
+import { execFileSync } from "node:child_process";
+import { existsSync, linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { NixsecError } from "../../src/errors.js";
-import { parseTemplate, templateSecrets, type TemplatePart } from "../../src/nixgen/template.js";
+import { parseTemplate, TEMPLATE_MAX_BYTES, templateSecrets, templateText, type TemplatePart } from "../../src/nixgen/template.js";
 
 const render = (parts: TemplatePart[], values: Record<string, string>) => parts.map((p) => ("text" in p ? p.text : values[p.secret])).join("");
 
@@ -51,3 +55,44 @@ describe("parseTemplate", () => {
     );
   });
 });
+
+describe("templateText: a template file is read as store files are (issue 12)", () => {
+  const root = mkdtempSync(path.join(tmpdir(), "nixsec-tmpl-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  writeFileSync(path.join(root, "ok.tmpl"), "user={{ nixsec:db/password }}\n");
+  writeFileSync(path.join(root, "..", `${path.basename(root)}-outside.tmpl`), "secret text outside\n");
+  symlinkSync(`../${path.basename(root)}-outside.tmpl`, path.join(root, "link.tmpl"));
+  mkdirSync(path.join(root, "real"));
+  writeFileSync(path.join(root, "real", "x.tmpl"), "x\n");
+  symlinkSync("real", path.join(root, "dirlink"));
+  linkSync(path.join(root, "ok.tmpl"), path.join(root, "hard.tmpl"));
+  mkfifoOrSkip(path.join(root, "fifo.tmpl"));
+  writeFileSync(path.join(root, "big.tmpl"), Buffer.alloc(TEMPLATE_MAX_BYTES + 1, 0x61));
+  afterAll(() => rmSync(path.join(root, "..", `${path.basename(root)}-outside.tmpl`), { force: true }));
+
+  it("reads a regular file", () => {
+    writeFileSync(path.join(root, "plain.tmpl"), "a={{ nixsec:x }}\n");
+    expect(templateText(root, "t", { file: "plain.tmpl" } as never).text).toBe("a={{ nixsec:x }}\n");
+  });
+
+  it.each([
+    ["link.tmpl", /template t: link\.tmpl is a symbolic link/],
+    ["dirlink/x.tmpl", /template t: dirlink is a symbolic link/],
+    ["hard.tmpl", /template t: hard\.tmpl has 2 hard links/],
+    ["big.tmpl", /template t: big\.tmpl is larger than/],
+    ["missing.tmpl", /cannot read missing\.tmpl \(template t\): no such file/],
+    ["../x.tmpl", /\.\.\/x\.tmpl \(template t\) is outside the repository/],
+  ])("refuses %s", (file, message) => {
+    expect(() => templateText(root, "t", { file } as never)).toThrow(message);
+  });
+
+  it.runIf(existsSync(path.join(root, "fifo.tmpl")))("refuses a FIFO without blocking", () => {
+    expect(() => templateText(root, "t", { file: "fifo.tmpl" } as never)).toThrow(/template t: fifo\.tmpl is a FIFO/);
+  });
+});
+
+function mkfifoOrSkip(p: string): void {
+  try {
+    execFileSync("mkfifo", [p]);
+  } catch { /* no mkfifo: the FIFO case is not run */ }
+}
