@@ -1,7 +1,7 @@
 // `nixsec rekey`: re-encrypt exactly the files whose readers differ from the
 // manifest, and the helpers the admin/host commands share to run the rekey
 // their change implies.
-import { existsSync } from "node:fs";
+import { lstatSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
@@ -128,7 +128,8 @@ export function progressDisplay(io: Io): { update(p: RekeyProgress): void; done(
 /** Refreshes the generated Nix (which secrets each host has, their value ids) when the repository uses it. */
 export async function regenerate(io: Io, store: Store): Promise<void> {
   const dataNix = path.join(store.root, store.manifest.data.settings.generatedDir, "data.nix");
-  if (!existsSync(dataNix)) return;
+  // lstat: a link there (even a dangling one) is regenerated, so RepoTree reports it.
+  if (!lstatSync(dataNix, { throwIfNoEntry: false })) return;
   try {
     const { runGen } = await import("../../nixgen/gen.js");
     const r = await runGen(store, false);
