@@ -2,12 +2,11 @@
 // pseudo-terminal (tmux) a PIN is asked masked and reaches the plugin, a
 // message is shown, a confirmation is a choice; without a terminal the error
 // names the plugin and what it asked; a hang ends at NIXSEC_PLUGIN_TIMEOUT.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nixsecBin, runCli, scrubbedEnv, type CliResult } from "../helpers/cli.js";
+import { nixsecBin, runCli, type CliResult } from "../helpers/cli.js";
 import { fakeKey, pluginBin, type PluginBin } from "../helpers/plugins.js";
 import { startInTmux } from "../helpers/tmux.js";
 import { needTool } from "../helpers/tools.js";
@@ -15,17 +14,7 @@ import { needTool } from "../helpers/tools.js";
 const PIN = "1234";
 
 /** The CLI in a new session: no controlling terminal, as under CI or cron. */
-function runDetached(args: string[], env: Record<string, string>, cwd: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [nixsecBin, ...args], { env: scrubbedEnv(env), cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (d: Buffer) => out.push(d));
-    child.stderr.on("data", (d: Buffer) => err.push(d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString("utf8") }));
-  });
-}
+const runDetached = (args: string[], env: Record<string, string>, cwd: string): Promise<CliResult> => runCli(args, { env, cwd, detached: true });
 
 describe("plugin questions through the CLI", () => {
   let dir: string;
