@@ -16,11 +16,10 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { fetchGoAge } from "../scripts/fetch-go-age.mjs";
+import { bundleLib, fleetManifest, root, sshHostKeys } from "./lib/fleet.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const work = path.join(root, "bench/.work/plugin-rekey");
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
@@ -46,24 +45,16 @@ const env = { PATH: `${w("bin")}:${process.env.PATH}`, HOME: w("home"), LANG: "C
 const countStarts = () => readFileSync(starts, "utf8").split("\n").filter(Boolean).length;
 
 // The library, bundled as the CLI bundles it, to write the store quickly.
-writeFileSync(w("lib-entry.ts"), `export * from ${JSON.stringify(path.join(root, "src/crypto/index.ts"))};\n`);
 await build({ entryPoints: [path.join(root, "node_modules/age-encryption/dist/index.js")], outfile: w("typage.mjs"), bundle: true, platform: "node", format: "esm", logLevel: "warning" });
-await build({ entryPoints: [w("lib-entry.ts")], outfile: w("lib.mjs"), bundle: true, platform: "node", format: "esm", logLevel: "warning", external: ["sodium-native"],
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
-execFileSync("node", [path.join(root, "scripts/build.mjs")], { cwd: root });
-const lib = await import(w("lib.mjs"));
+const lib = await bundleLib(work, ['export * from "src/crypto/index.ts";']);
 const nixsec = path.join(root, "bin/nixsec.js");
 
-for (let i = 0; i < HOSTS; i++) execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@host${i}`, "-f", w("keys", `host${i}`)]);
-const hostKeys = Array.from({ length: HOSTS }, (_, i) => readFileSync(w("keys", `host${i}.pub`), "utf8").trim());
+const hostKeys = sshHostKeys(w("keys"), HOSTS);
 const stub = w("keys", "tagtest-identity.txt");
 writeFileSync(stub, `#    Recipient: ${TAGTEST}\nAGE-PLUGIN-TAGTEST-1CXM4UC\n`);
 
 const names = Array.from({ length: SECRETS }, (_, i) => `svc${String(i).padStart(4, "0")}/token`);
-let yaml = `version: 1\nadmins:\n  alice:\n    key: "${TAGTEST}"\nhosts:\n`;
-hostKeys.forEach((k, i) => (yaml += `  host${i}:\n    key: "${k}"\n`));
-yaml += "secrets:\n";
-for (const n of names) yaml += `  ${n}:\n    hosts: [${hostKeys.map((_, i) => `host${i}`).join(", ")}]\n`;
+const yaml = fleetManifest({ admins: { alice: TAGTEST }, hostKeys, names });
 writeFileSync(w("nixsec.yaml"), yaml);
 const recipients = [TAGTEST, ...hostKeys].map((k) => lib.parseRecipient(k));
 for (const n of names) {

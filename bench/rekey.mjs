@@ -24,10 +24,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { bundleLib, fleetManifest, root, sshHostKeys } from "./lib/fleet.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const work = path.join(root, "bench/.work/rekey");
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
@@ -43,33 +41,25 @@ mkdirSync(path.join(work, "keys"), { recursive: true });
 const w = (...p) => path.join(work, ...p);
 
 // The library, bundled as the CLI bundles it.
-writeFileSync(w("lib-entry.ts"), [
-  `export * from ${JSON.stringify(path.join(root, "src/crypto/index.ts"))};`,
-  `export { loadManifest } from ${JSON.stringify(path.join(root, "src/manifest/index.ts"))};`,
-  `export { storeOf, readersOf } from ${JSON.stringify(path.join(root, "src/store/store.ts"))};`,
-  `export { ageFormat } from ${JSON.stringify(path.join(root, "src/store/format-age.ts"))};`,
-  `export { writeValues } from ${JSON.stringify(path.join(root, "src/store/values.ts"))};`,
-  `export { desiredReaders, renderLock, sha256Hex } from ${JSON.stringify(path.join(root, "src/store/lock.ts"))};`,
-  `export { scanStore, planScan } from ${JSON.stringify(path.join(root, "src/store/rekey.ts"))};`,
-].join("\n"));
-await build({ entryPoints: [w("lib-entry.ts")], outfile: w("lib.mjs"), bundle: true, platform: "node", format: "esm", logLevel: "warning", external: ["sodium-native"],
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
-execFileSync("node", [path.join(root, "scripts/build.mjs")], { cwd: root });
-const lib = await import(w("lib.mjs"));
+const lib = await bundleLib(work, [
+  'export * from "src/crypto/index.ts";',
+  'export { loadManifest } from "src/manifest/index.ts";',
+  'export { storeOf, readersOf } from "src/store/store.ts";',
+  'export { ageFormat } from "src/store/format-age.ts";',
+  'export { writeValues } from "src/store/values.ts";',
+  'export { desiredReaders, renderLock, sha256Hex } from "src/store/lock.ts";',
+  'export { scanStore, planScan } from "src/store/rekey.ts";',
+]);
 const nixsec = path.join(root, "bin/nixsec.js");
 
 // Keys: 20 ssh-ed25519 hosts, 2 age admins.
-for (let i = 0; i < HOSTS; i++) execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `root@host${i}`, "-f", w("keys", `host${i}`)]);
-const hostKeys = Array.from({ length: HOSTS }, (_, i) => readFileSync(w("keys", `host${i}.pub`), "utf8").trim());
+const hostKeys = sshHostKeys(w("keys"), HOSTS);
 for (const a of ["admin1", "admin2"]) execFileSync("age-keygen", ["-o", w("keys", `${a}.key`)], { stdio: "ignore" });
 const adminKeys = ["admin1", "admin2"].map((a) => execFileSync("age-keygen", ["-y", w("keys", `${a}.key`)], { encoding: "utf8" }).trim());
 
 // The store: manifest, files, lock; and the same readers as an agenix rules file.
 const names = Array.from({ length: SECRETS }, (_, i) => `svc${String(i).padStart(4, "0")}/token`);
-let yaml = `version: 1\n${SOPS ? "settings:\n  backend: sops-nix\n" : ""}admins:\n  admin1:\n    key: "${adminKeys[0]}"\n  admin2:\n    key: "${adminKeys[1]}"\nhosts:\n`;
-hostKeys.forEach((k, i) => (yaml += `  host${i}:\n    key: "${k}"\n`));
-yaml += "secrets:\n";
-for (const n of names) yaml += `  ${n}:\n    hosts: [${hostKeys.map((_, i) => `host${i}`).join(", ")}]\n`;
+const yaml = fleetManifest({ admins: { admin1: adminKeys[0], admin2: adminKeys[1] }, hostKeys, names, backend: SOPS ? "sops-nix" : undefined });
 writeFileSync(w("nixsec.yaml"), yaml);
 let rules = `let\n  admin1 = "${adminKeys[0]}";\n  admin2 = "${adminKeys[1]}";\n`;
 hostKeys.forEach((k, i) => (rules += `  host${i} = "${k}";\n`));
