@@ -124,6 +124,19 @@ describe.runIf(needTool("bash"))("bash", () => {
   });
 });
 
+/** In an interactive shell: Tab completes a command, then a secret name; the session ends either way. */
+async function completesCommandAndSecret(s: ReturnType<typeof startInTmux>): Promise<void> {
+    try {
+      await s.waitFor(/^nx>/m);
+      s.send("nixsec sho", "Tab");
+      await s.waitFor(/nixsec show\s*$/m);
+      s.send("withings/oauthClientS", "Tab");
+      await s.waitFor(/nixsec show withings\/oauthClientSecret\s*$/m);
+    } finally {
+      s.kill();
+    }
+}
+
 describe.runIf(needTool("zsh") && needTool("tmux"))("zsh", () => {
   it("the script parses", () => {
     const script = path.join(root, "_nixsec");
@@ -135,15 +148,7 @@ describe.runIf(needTool("zsh") && needTool("tmux"))("zsh", () => {
     const zdot = mkdtempSync(path.join(root, "zdot-"));
     writeFileSync(path.join(zdot, ".zshrc"), "PS1='nx> '\nautoload -U compinit && compinit -u\nsource <(nixsec completion zsh)\n");
     const s = startInTmux("zsh -i", { cwd: repo, env: { ...env, ZDOTDIR: zdot }, dir: root });
-    try {
-      await s.waitFor(/^nx>/m);
-      s.send("nixsec sho", "Tab");
-      await s.waitFor(/nixsec show\s*$/m);
-      s.send("withings/oauthClientS", "Tab");
-      await s.waitFor(/nixsec show withings\/oauthClientSecret\s*$/m);
-    } finally {
-      s.kill();
-    }
+    await completesCommandAndSecret(s);
   });
 });
 
@@ -156,14 +161,6 @@ describe.runIf(needTool("fish") && needTool("tmux"))("fish", () => {
 
   it("completes in an interactive fish", async () => {
     const s = startInTmux("fish --no-config -i -C 'function fish_prompt; echo \"nx> \"; end; nixsec completion fish | source'", { cwd: repo, env: { ...env, XDG_CONFIG_HOME: home, XDG_DATA_HOME: home }, dir: root });
-    try {
-      await s.waitFor(/^nx>/m);
-      s.send("nixsec sho", "Tab");
-      await s.waitFor(/nixsec show\s*$/m);
-      s.send("withings/oauthClientS", "Tab");
-      await s.waitFor(/nixsec show withings\/oauthClientSecret\s*$/m);
-    } finally {
-      s.kill();
-    }
+    await completesCommandAndSecret(s);
   });
 });
