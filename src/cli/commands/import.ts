@@ -98,7 +98,7 @@ async function importLocked(io: Io, opts: ImportOptions, reader: SourceReader, r
   const principals = await resolvePrincipals(src, existing?.data, flags, ask);
   if (!existing && reader.newAdminKey && !principals.some((p) => p.role === "admin")) {
     adminKey ??= await newAdminKey(io, root, user);
-    principals.unshift({ id: adminKey.id, key: adminKey.publicKey, name: adminKey.name, role: "admin", why: adminKey.created ? "a new admin key (as nixsec init makes one)" : "your --admin-key", existing: false, reads: 0, of: 0 });
+    principals.unshift({ id: adminKey.id, key: adminKey.publicKey, name: adminKey.name, role: "admin", why: !adminKey.created ? "your --admin-key" : opts.dryRun ? "a new admin key, made when the import is written (this dry run shows a sample key)" : "a new admin key (as nixsec init makes one)", existing: false, reads: 0, of: 0 });
   }
   const plan = planImport(src, principals, {
     root, tree, manifestPath, existing, secretsDir: opts.secretsDir, prefix: opts.prefix, replaceRules: Boolean(reader.replaceRules),
