@@ -27,6 +27,8 @@ const PUBLIC_CLIENT_TOKEN = /^(?:pk\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+|pk_(?:liv
 const SRI_HASH = /^(?:sha1|sha256|sha384|sha512|md5)[-:][A-Za-z0-9+/]{16,}={0,2}$/;
 const RUNTIME_PREFIX = /^(?:\$|%[a-zA-Z{(]|\{\{|<%|ext:|env:|file:|vault:|secret:\/\/|op:\/\/|ENC\[|!)/;
 const WHOLE_PLACEHOLDER = /^(?:(?:@[A-Za-z0-9_.-]+@)|(?:<[^<>\n]+>)|\*+|x+|X+|\.\.\.|…|#+)$/;
+// A DKIM record publishes only the public key (RFC 6376, 3.6.1: `v=DKIM1; k=rsa; p=…`).
+const DKIM_RECORD = /^v=DKIM1\s*(?:;|$)/;
 // Dummy words and fill-me-in markers (not `changeme`: see the policy above).
 const DUMMY = /^(?:unused|not[-_ ]?used|dummy|placeholder|example|sample|redacted|hidden|notset|unset|tbd|todo|fixme|none|null|undefined|n\/a|(?:replace|insert|fill|enter)[-_ ]?[\w-]*|your[-_ ][\w-]+|my[-_ ](?:api[-_ ]?key|token|password|secret)|(?:example|sample|dummy|fake)[-_][\w-]+|[\w-]*[-_](?:example|placeholder|dummy))$/i;
 const ABS_PATH = /^(?:\/|~\/|\.\.?\/)[^\s'"]*$/;
@@ -53,12 +55,38 @@ export function notASecret(value: string): string | null {
   if (DUMMY.test(v)) return "a placeholder";
   if (ABS_PATH.test(v) || PUBLIC_FILE.test(v)) return "a path";
   if (PUBLIC_KEY.test(v) || AGE_RECIPIENT.test(v) || PUBLIC_PEM.test(v) || NIX_PUBLIC_KEY.test(v)) return "a public key";
+  if (DKIM_RECORD.test(v) || isPublicKeyDer(v)) return "a public key";
   if (PUBLIC_CLIENT_TOKEN.test(v)) return "a public client token";
   if (KNOWN_PUBLIC.has(v)) return "a published default";
   if (SRI_HASH.test(v)) return "a content hash";
   if (IPV6_TOKEN.test(v)) return "an IPv6 token";
   if (URL_NO_PASSWORD.test(v)) return "a URL";
   return null;
+}
+
+/**
+ * Base64 DER of a SubjectPublicKeyInfo (RFC 5280, 4.1: SEQUENCE { SEQUENCE
+ * algorithm, BIT STRING key }), the `p=` of a DKIM record or a bare PEM body
+ * (`MIIBIjANBg…`, `MCowBQYDK2Vw…`). A private key never has this shape: PKCS#8
+ * and PKCS#1 start with an INTEGER version after the outer SEQUENCE.
+ */
+export function isPublicKeyDer(v: string): boolean {
+  if (v.length < 40 || !/^M[A-Za-z0-9+/]+={0,2}$/.test(v)) return false;
+  const b = Buffer.from(v.slice(0, 64), "base64");
+  let i = 0;
+  const len = (): number => {
+    const first = b[i++] ?? 0;
+    if (first < 0x80) return first;
+    let n = 0;
+    for (let k = first & 0x7f; k > 0; k--) n = n * 256 + (b[i++] ?? 0);
+    return n;
+  };
+  if (b[i++] !== 0x30) return false; // SubjectPublicKeyInfo
+  len();
+  if (b[i++] !== 0x30) return false; // AlgorithmIdentifier
+  const algorithm = len(); // read before the skip: `i += len()` would add to the old `i`
+  i += algorithm;
+  return b[i] === 0x03; // subjectPublicKey BIT STRING
 }
 
 /** Long, no spaces, upper and lower case and digits: a generated key or token rather than a word or an id. */

