@@ -42,6 +42,11 @@ describe("not secrets at all", () => {
     ["an imported list of public keys used under with", `let keys = import ../keys.nix; in { secrets = with keys.ssh.machines; { grafana-secret-key = [ pluto ]; runner-token = [ mimas ]; }; }`],
     ["a map of runtime paths named secrets", `{ secrets, ... }: { services.forgejo.secrets.mailer.PASSWD = secrets.smtp-noreply; services.hydra.extraConfig = "binary_cache_secret_key_file = \${secrets.cache-key}\ninclude \"\${secrets.dns}\""; environment.variables.SMTP_PASSWORD = "$(cat \${secrets.smtp})"; }`],
     ["fileContents of a helper script", `{ pkgs, ... }: { apps.secrets = pkgs.writeShellScript "secrets" (pkgs.lib.fileContents ./scripts/secrets.sh); }`],
+    // held-out-2 (bench/README.md): names of values the service reads from its environment
+    ["environment variable names under key options", `{ services.llm-gateway.models = [ { name = "chat"; apiKey = "OPENAI_API_KEY"; } { name = "fast"; api_key = "GROQ_TOKEN"; } { name = "s3"; secretKey = "S3_SECRET_KEY"; } ]; }`],
+    ["litellm's os.environ/ references", `{ services.llm-gateway.settings = { general_settings.master_key = "os.environ/GATEWAY_MASTER_KEY"; model_list = [ { litellm_params.api_key = "os.environ/MISTRAL_API_KEY"; } ]; }; }`],
+    ["markers a script replaces at run time", `{ services.dnsfilter.settings.users = [ { name = "admin"; password = "DNSFILTERPASS"; } ]; services.nvr.settings.mqtt.password = "{NVR_BROKER_PASSWORD}"; services.docs.oidc.secret = "__DOCS_OIDC_SECRET__"; services.a.password = "@A_PASSWORD@"; services.b.token = "$B_TOKEN"; services.c.token = "\\\${C_TOKEN}"; }`],
+    ["a …Secret option given the name of a secret", `{ sops.secrets.brokerLogin = { }; backups.nas = { repository = "nas"; passwordSecret = "restic/nas-a-password"; }; services.dash.adminPasswordSecret = "dash-admin-password"; services.mqtt.passwordSecret = "brokerLogin"; }`],
     ["network layout and entity ids read from an encrypted settings set", `{ pkgs, secrets, ... }: let inherit (secrets.net) lan; in { services.tailscale.extraFlags = [ "--advertise-routes=\${secrets.net.cameras.prefix}.0/24" ]; systemd.services.flush.script = "ip -6 addr flush dev \${lan.interface} scope global"; x = pkgs.writeShellScript "power" ''curl -d '{"entity_id": "\${secrets.power.plugEntity}"}' http://ha.lan/api''; }`],
     ["a DKIM public key in a DNS TXT record", `let key = "${DKIM_RSA_PUBLIC}"; in { dns.zones."example.org".records = [ { type = "TXT"; label = "sel._domainkey"; text = "v=DKIM1; k=rsa; p=\${key}"; } { type = "TXT"; label = "ed._domainkey"; value = "v=DKIM1; k=ed25519; p=${ED25519_PUBLIC.slice(16)}"; } ]; services.mail.signing.key = "${ED25519_PUBLIC}"; }`],
   ])("%s", (_name, src) => {
@@ -92,6 +97,12 @@ describe("fixtures and examples: low severity at most", () => {
 // hold them too; these pin the severity).
 describe("real secrets beside those shapes stay high", () => {
   test.each([
+    ["upper case and `_`, digits inside the words: a token, not an environment name", `{ services.llm-gateway.apiKey = "Q7XK_P2ZM_9WQA_L4TR"; }`],
+    ["an upper-case token format without `_`", `{ services.llm-gateway.apiKey = "AKIA${"Q7XKP2ZM9WQAL4TR"}"; }`],
+    ["20 upper-case letters: a base32 key, not a shouted marker", `{ services.otp.totpSecret = "JBSWYDPEHPKPXPQRSTUV"; }`],
+    ["a shouted password with a digit", `{ services.dnsfilter.adminPassword = "HUNTER2FOREVER"; }`],
+    ["a …Secret option given a value that names nothing", `{ backups.nas.passwordSecret = "Quiet-River-88"; }`],
+    ["an environment-name-shaped user password: NixOS sets it as written", `{ users.users.root.initialPassword = "CHANGE_ME"; }`],
     ["a private key under a key option (PKCS#8, not a SubjectPublicKeyInfo)", `{ services.mail.dkim.key = "MC4CAQAwBQYDK2VwBCIEIFtB71pvw1S4qGAZkQQpZGg39ZELkVJkyz4DqDSxOyzc"; }`],
     ["a credential from the same encrypted set as the network layout", `{ secrets, ... }: { services.tailscale.extraFlags = [ "--auth-key=\${secrets.net.tailnetKey}" ]; }`],
   ])("%s", (_name, src) => {
