@@ -11,8 +11,10 @@ import { isSecretPathText } from "./words.js";
 
 // Names of sets that hold secret values (a `secrets` module argument, `creds`, `vault`, `mySecrets`).
 const SECRET_SET = /^(?:\w*[Ss]ecrets|creds|credentials|vault|passwords|private\w*)$/
-// Attributes that are not the value: paths to it, its metadata, public halves, addresses.
-const NOT_VALUE = /(?:File|Path|file|path|Files|Paths|Dir|dir|^name|Name|^owner|^group|^mode|^format|[Pp]ub(?:lic)?(?:Keys?)?|^pub|[Ee]ndpoint|[Hh]ost(?:[Nn]ame)?$|^user(?:name)?$|[Uu]rl|URL|^port$|[Aa]ddress|[Dd]omain|[Ee]mail|[Ii]d$)$/;
+// Attributes that are not the value: paths to it, its metadata, public halves, addresses, and
+// what people keep private in such a set without it being a credential: the network's layout
+// (`networks.iot.prefix`, `lan.interface`, a MAC) and ids of things (a Home Assistant entity).
+const NOT_VALUE = /(?:File|Path|file|path|Files|Paths|Dir|dir|^name|Name|^owner|^group|^mode|^format|[Pp]ub(?:lic)?(?:Keys?)?|^pub|[Ee]ndpoint|[Hh]ost(?:[Nn]ame)?$|^user(?:name)?$|[Uu]rl|URL|^port$|[Aa]ddress|[Dd]omain|[Ee]mail|[Ii]d$|[Ee]ntity|[Pp]refix|[Ii]nterface|^iface|[Ss]ubnet|[Cc]idr|[Nn]etmask|[Gg]ateway|^mac|[Vv]lan)$/;
 // Secret managers whose attributes are paths or placeholders, never values.
 const MANAGERS = new Set(["age", "sops", "agenix", "vaultix", "clan", "deployment", "inputs", "self", "options"]);
 const READERS = new Set(["readFile", "fileContents", "importJSON", "importTOML", "import"]);

@@ -26,6 +26,8 @@ export const evalSecretValue: Rule = {
       `{ secrets, ... }: { systemd.mounts = [ { what = "//nas/d"; where = "/mnt"; options = "username=share,password=\${secrets.shareAuth},rw"; } ]; }`,
       `let creds = import ./load-creds.nix; in { services.hydra.extraConfig = with creds; "token \${ghToken}"; }`,
       `{ offsite.passphrase = import ./vault/offsite-passphrase.nix; }`,
+      // beside the network layout of the same set (safe below), a key is still a key
+      `{ secrets, ... }: { services.tailscale.extraFlags = [ "--auth-key=\${secrets.net.tailnetKey}" ]; }`,
     ],
     safe: [
       `{ config, secrets, ... }: { services.foo.passwordFile = config.age.secrets.foo.path; networking.wg.peers = [ { publicKey = secrets.vpn.publicKey; endpoint = secrets.vpn.endpoint; } ]; }`,
@@ -33,6 +35,8 @@ export const evalSecretValue: Rule = {
       `{ inputs, ... }: { age.secrets.x.file = "\${inputs.secrets}/x.age"; }`,
       // a file read into a let binding is reported at the read (read-secret-at-eval), not at each use
       `{ pkgs, ... }: let pw = builtins.readFile ./vault/smtp-password; in { x = pkgs.writeText "msmtprc" "password \${pw}"; }`,
+      // held-out-2: what a network's layout or a thing's id is, kept private but no credential
+      `{ secrets, ... }: { services.tailscale.extraFlags = [ "--advertise-routes=\${secrets.net.iot.prefix}.0/24" ]; systemd.services.f.script = "ip addr flush dev \${secrets.net.lan.interface}"; }`,
     ],
   },
 };

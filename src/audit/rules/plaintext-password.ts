@@ -1,6 +1,6 @@
 // Catalogue row 1: a user's password written in plain text.
 import type { Rule } from "../rule.js";
-import { notASecret } from "../values.js";
+import { isEnvironmentName, notASecret } from "../values.js";
 
 export const plaintextPassword: Rule = {
   id: "plaintext-password",
@@ -15,12 +15,14 @@ export const plaintextPassword: Rule = {
     on: "option",
     paths: ["users.users.*.password", "users.users.*.initialPassword", "users.extraUsers.*.password", "users.extraUsers.*.initialPassword"],
     value: "string",
-    accept: (v) => notASecret(v.text) === null || /^(?:[a-z]{3,}|x{3,})$/i.test(v.text.trim()),
+    // NixOS sets this value as the password, as written: nothing replaces a placeholder-like word or a `NAME_LIKE_THIS`
+    accept: (v) => notASecret(v.text) === null || /^(?:[a-z]{3,}|x{3,})$/i.test(v.text.trim()) || isEnvironmentName(v.text.trim()),
   },
   examples: {
     leaks: [
       `{ users.users.alice.initialPassword = "hunter2"; }`,
       `{ users.users.root.password = "changeme"; }`,
+      `{ users.users.root.initialPassword = "CHANGE_ME"; }`,
       `let pw = "correct horse battery staple"; in { users.users.bob = { isNormalUser = true; password = pw; }; }`,
       `{ lib, ... }: { users.users = lib.genAttrs [ "a" "b" ] (name: { initialPassword = "nixos"; }); }`,
     ],

@@ -54,6 +54,15 @@ export const secretOptionLiteral: Rule = {
       `{ home.file.".docker/config.json".text = builtins.toJSON { auths."registry.acme.example".auth = "YWxpY2U6aHVudGVyMjAyNA=="; }; }`,
       // a password may be any word, the user's name included
       `{ services.mosquitto.listeners = [ { users.kradalby.password = "kradalby"; } ]; }`,
+      // the line beside the names and markers of held-out-2 (values.ts): upper case with `_` but digits
+      // inside the words is a token, not an environment name; 16+ letters is a base32 key, not a marker;
+      // a shouted word with a digit is a password; a …Secret option given a value that names nothing
+      `{ services.llm-gateway.apiKey = "Q7XK_P2ZM_9WQA_L4TR"; }`,
+      `{ services.otp.totpSecret = "JBSWYDPEHPKPXPQRSTUV"; }`,
+      `{ services.dnsfilter.adminPassword = "HUNTER2FOREVER"; }`,
+      `{ backups.nas.passwordSecret = "Quiet-River-88"; }`,
+      // a private key is no SubjectPublicKeyInfo: PKCS#8 starts with a version INTEGER (made for this example)
+      `{ services.mail.dkim.key = "MC4CAQAwBQYDK2VwBCIEIFtB71pvw1S4qGAZkQQpZGg39ZELkVJkyz4DqDSxOyzc"; }`,
     ],
     safe: [
       `{ services.grafana.settings.security.admin_password = "$__file{/run/secrets/grafana}"; services.nextcloud.config.adminpassFile = "/run/secrets/nc"; }`,
@@ -69,6 +78,10 @@ export const secretOptionLiteral: Rule = {
       `{ xdg.portal.config.common."org.freedesktop.impl.portal.Secret" = [ "gnome-keyring" ]; }`,
       `{ nix.settings.substituters.nasgul.key = "cache.local.example.org:ioE/YEOpla3uyof/kZQG+gNKgeBAhOMWh+riRAEzKDA="; programs.git.signing.key = "0x02E935006CF2E8E7"; }`,
       `{ services.grafana.settings.security.secret_key = "SW2YcwTIb9zpOOhoPsMm"; services.mapbox.accessToken = "pk.eyJ1IjoiZXhhbXBsZSIsImEiOiJjazEyMyJ9.abcdefghijklmnop"; }`,
+      // held-out-2: environment names, litellm's os.environ/, run-time markers, a sops secret's name, a DKIM record
+      `{ services.llm-gateway.models = [ { apiKey = "AZURE_OPENAI_KEY"; } ]; services.llm-gateway.settings.master_key = "os.environ/GATEWAY_KEY"; }`,
+      `{ services.nvr.settings.mqtt.password = "{NVR_MQTT_PASSWORD}"; services.docs.oidc.secret = "__DOCS_CLIENT_SECRET__"; backups.nas.passwordSecret = "restic/nas-password"; }`,
+      `{ services.dns.records.dkim.key = "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQCol8HsOFYYnZ06aB7VCH6LiquyiYBZirTbK6JINyUWDv"; }`,
     ],
   },
 };
