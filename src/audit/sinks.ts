@@ -9,7 +9,9 @@ import { memoKey } from "./words.js";
 const BUILD_KEYS = new Set(["buildCommand", "buildPhase", "installPhase", "configurePhase", "preBuild", "postBuild", "preInstall", "postInstall", "postFixup", "preFixup"]);
 const SCRIPT_KEYS = new Set(["script", "preStart", "postStart", "preStop", "postStop", "reload", "reloadScript", "serviceScript"]);
 const CONFIG_TEXT = /^(?:(?:extra|append|prepend)(?:Config|Conf|Text|Lines|Settings|Sections|Commands|Script|Init|Options)\w*|config|configText|settingsText|initExtra|profileExtra|interactiveShellInit|shellInit|loginShellInit|initrdCommands|\w+Commands|\w+Script|\w+Hook)$/;
-const FLAGS = /^(?:extra|append)?(?:Flags|Args|Arguments|Opts|CommandLineArgs|CmdArgs|flags|args)$/;
+// `extraFlags`, and with a word or two between for modules with several command lines
+// (tailscale's `extraUpFlags`, `extraSetFlags`, `extraDaemonFlags`).
+const FLAGS = /^(?:(?:extra|append)(?:[A-Z][a-z0-9]*){0,2})?(?:Flags|Args|Arguments|Opts|CommandLineArgs|CmdArgs|flags|args)$/;
 
 export interface Sink {
   kind: SinkKind;

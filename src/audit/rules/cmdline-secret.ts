@@ -20,6 +20,8 @@ export const cmdlineSecret: Rule = {
     leaks: [
       `{ systemd.services.sync.serviceConfig.ExecStart = "\${pkgs.rclone}/bin/rclone sync --password=Sup3rS3cret a: b:"; }`,
       `{ services.foo.extraFlags = [ "--api-key" "7f3c9a1e22b04d6f" ]; }`,
+      // a module with several command lines: tailscale's `up` flags
+      `{ services.tailscale.extraUpFlags = [ "--login-server=https://hs.lan" "--authkey=Zq8vN2kLp4Wx7RtY3mBc" ]; }`,
       `{ pkgs, ... }: { x = pkgs.writeShellScript "backup" ''\n  sshpass -p 'Hunter-2-Hunter' rsync -a /srv backup@nas:/b\n''; }`,
       `{ systemd.services.db-dump.script = ''\n  mysqldump -u root -pRootPw2024 --all-databases > /var/backup/all.sql\n''; }`,
       `{ config, ... }: { systemd.services.sync.serviceConfig.ExecStart = "rclone sync --password \\"$(cat \${config.age.secrets.rc.path})\\" a: b:"; }`,
@@ -28,6 +30,7 @@ export const cmdlineSecret: Rule = {
       `{ systemd.services.sync.serviceConfig.ExecStart = "\${pkgs.rclone}/bin/rclone sync --password-file=%d/rclone a: b:"; }`,
       `{ config, ... }: { systemd.services.sync.script = "rclone --password-command 'cat \${config.age.secrets.rc.path}' sync a: b:"; }`,
       `{ services.foo.extraFlags = [ "--token-file" "/run/secrets/foo" "--password" "$FOO_PASSWORD" ]; }`,
+      `{ config, ... }: { services.tailscale = { authKeyFile = config.age.secrets.ts.path; extraUpFlags = [ "--ssh" "--advertise-exit-node" ]; }; }`,
     ],
   },
 };
