@@ -37,7 +37,7 @@ export function printPlan(io: Io, plan: RekeyPlan, scan: StoreScan, verbose = fa
   for (const p of scan.lock.problems) printWarning(io, p);
   const total = new Set(scan.states.map((s) => s.secret)).size;
   if (planIsEmpty(plan)) {
-    printInfo(io, `nothing to rekey: all ${plural(total, "secret")} match the manifest`);
+    printInfo(io, `nothing to rekey: ${total === 1 ? "the 1 secret matches" : `all ${plural(total, "secret")} match`} the manifest`);
   } else {
     printInfo(io, `rekey plan: ${plural(plan.rekey.length, "file")} to re-encrypt, ${plan.unchanged} unchanged`);
     const groups = new Map<string, string[]>();
