@@ -47,6 +47,15 @@ describe.runIf(needTool("git") && needTool("ssh-keygen"))("a CLI that speaks in 
     await refused(["host", "set-key", "hanibal", "--key-file", t.sshKey("other").pub], /no host named "hanibal"; did you mean "hannibal"\?/);
   });
 
+  it("rotate --generate KIND (as add takes it) names the mix-up; set-key with the same key changes nothing", async () => {
+    await refused(["rotate", "withings/clientSecret", "--generate", "password"], /"password" is a generator, not a secret: rotate --generate takes no kind/);
+    const before = snapshot();
+    const r = await t.nixsec(["host", "set-key", "hannibal", "--key-file", path.join(t.root, "hannibal.pub")]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/host hannibal already has that key; nothing to do/);
+    expect(snapshot()).toBe(before);
+  });
+
   it("--stdin and --from-file refuse an empty value unless --allow-empty", async () => {
     const empty = path.join(t.root, "empty");
     writeFileSync(empty, "");

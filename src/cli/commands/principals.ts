@@ -83,6 +83,11 @@ export async function principalSetKey(io: Io, kind: Kind, name: string, opts: Ke
   const key = keyFromFlags(opts, name);
   if (!key) throw new NixsecError(`set-key needs the new key (--key or --key-file)`, { hint: kind === "host" ? howToGetHostKey(name) : "pass --key age1… or --key-file FILE.pub" });
   validateKey(key, opts.key ? "--key" : "--key-file");
+  const current = (kind === "admin" ? store.manifest.data.admins : store.manifest.data.hosts ?? {})[name]?.key;
+  if (current !== undefined && keyIdOf(current) === keyIdOf(key)) {
+    printInfo(io, `${kind} ${name} already has that key; nothing to do`);
+    return;
+  }
   const m = kind === "admin" ? setAdminKey(store.manifest, name, key) : setHostKey(store.manifest, name, key);
   await applyReaderChange(io, store, m, opts);
   printInfo(io, `changed the key of ${kind} ${name}`);

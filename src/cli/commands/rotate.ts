@@ -6,6 +6,7 @@
 import { NixsecError } from "../../errors.js";
 import { utf8 } from "../../crypto/bytes.js";
 import { generateFromSpec, rotationOrder, writeRotated, type RotatedValue } from "../../store/rotate.js";
+import { GENERATE_KINDS } from "../../store/generate.js";
 import { readSecretValue } from "../../store/values.js";
 import { adminIdentities, openCliStore, type StoreOptions } from "../context.js";
 import type { Io } from "../io.js";
@@ -26,6 +27,14 @@ export interface RotateOptions extends StoreOptions {
 export async function rotate(io: Io, names: string[], opts: RotateOptions): Promise<void> {
   const store = await openCliStore(io, opts);
   const secrets = store.manifest.data.secrets;
+  // `rotate X --generate password`, as `add` takes it: here --generate takes no kind.
+  const kind = opts.generate ? names.find((n) => !Object.hasOwn(secrets, n) && (GENERATE_KINDS as readonly string[]).includes(n)) : undefined;
+  if (kind !== undefined) {
+    const rest = names.filter((n) => n !== kind);
+    throw new NixsecError(`"${kind}" is a generator, not a secret: rotate --generate takes no kind`, {
+      hint: `each secret keeps the generator it was added with (generate: in nixsec.yaml): nixsec rotate ${rest.join(" ") || "NAME"} --generate`,
+    });
+  }
   for (const n of names) requireSecret(store.manifest, n, "NAMES");
   const order = rotationOrder(store, names);
   const sources = [opts.generate, opts.stdin, opts.fromFile !== undefined].filter(Boolean).length;
