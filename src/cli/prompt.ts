@@ -94,6 +94,22 @@ function lineFeed(input: NodeJS.ReadableStream): { next(): NodeJS.ReadableStream
   };
 }
 
+type PromptContext = { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; clearPromptOnDone: boolean };
+
+/** Runs one prompt on the terminal, which is closed afterwards; Ctrl-C is InterruptedError; null without a terminal. */
+async function onTerminal<T>(io: Io, run: (context: PromptContext) => Promise<T>): Promise<T | null> {
+  const term = openTerminal(io);
+  if (!term) return null;
+  try {
+    return await run({ input: term.input, output: term.output, clearPromptOnDone: false });
+  } catch (err) {
+    if (isExitPrompt(err)) throw new InterruptedError();
+    throw err;
+  } finally {
+    term.close();
+  }
+}
+
 /** Asks for a secret with a masked prompt; asks twice when `confirm` is set. */
 export async function askSecret(io: Io, opts: AskSecretOptions): Promise<string> {
   const term = openTerminal(io);
@@ -143,18 +159,7 @@ export function keyPassphrases(io: Io): (name: string) => Promise<string> {
  */
 export function pluginUi(io: Io): PluginUi {
   const who = (name: string) => `age-plugin-${name}`;
-  const ask = async <T>(run: (context: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream; clearPromptOnDone: boolean }) => Promise<T>): Promise<T | null> => {
-    const term = openTerminal(io);
-    if (!term) return null;
-    try {
-      return await run({ input: term.input, output: term.output, clearPromptOnDone: false });
-    } catch (err) {
-      if (isExitPrompt(err)) throw new InterruptedError();
-      throw err;
-    } finally {
-      term.close();
-    }
-  };
+  const ask = <T>(run: (context: PromptContext) => Promise<T>): Promise<T | null> => onTerminal(io, run);
   return {
     message(name, text) {
       io.stderr.write(`nixsec: ${who(name)}: ${text}\n`);
@@ -207,30 +212,12 @@ export function canAsk(io: Io): boolean {
 
 /** Asks for a line of text on the terminal, `suggested` taken on Enter; null without a terminal. */
 export async function askText(io: Io, message: string, suggested: string): Promise<string | null> {
-  const term = openTerminal(io);
-  if (!term) return null;
   const { input } = await import("@inquirer/prompts");
-  try {
-    return await input({ message, default: suggested }, { input: term.input, output: term.output, clearPromptOnDone: false });
-  } catch (err) {
-    if (isExitPrompt(err)) throw new InterruptedError();
-    throw err;
-  } finally {
-    term.close();
-  }
+  return onTerminal(io, (ctx) => input({ message, default: suggested }, ctx));
 }
 
 /** Asks yes or no on the terminal (no unless answered yes); null without a terminal. */
 export async function askYesNo(io: Io, message: string): Promise<boolean | null> {
-  const term = openTerminal(io);
-  if (!term) return null;
   const { confirm } = await import("@inquirer/prompts");
-  try {
-    return await confirm({ message, default: false }, { input: term.input, output: term.output, clearPromptOnDone: false });
-  } catch (err) {
-    if (isExitPrompt(err)) throw new InterruptedError();
-    throw err;
-  } finally {
-    term.close();
-  }
+  return onTerminal(io, (ctx) => confirm({ message, default: false }, ctx));
 }
