@@ -41,16 +41,11 @@ for a in "$@"; do
 done
 [ ${#hosts[@]} -gt 0 ] || hosts=(hannibal storage2 chrysalis)
 [ -f "$nixpkgs/nixos/lib/eval-config.nix" ] || { echo "$nixpkgs: not a nixpkgs checkout (no nixos/lib/eval-config.nix)" >&2; exit 2; }
-[ -f "$agenix/modules/age.nix" ] || { echo "$agenix: not an agenix checkout (no modules/age.nix)" >&2; exit 2; }
-[ -f "$sopsnix/modules/sops/default.nix" ] || { echo "$sopsnix: not a sops-nix checkout (no modules/sops/default.nix)" >&2; exit 2; }
-command -v nix-instantiate >/dev/null || { echo "nix-instantiate not found" >&2; exit 2; }
-repo=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib/eval-common.sh"
 extra=()
 IFS=: read -r -a extra <<< "${NIXSEC_EVAL_EXTRA_MODULES:-}"
 extraNix="[ $(for m in "${extra[@]}"; do [ -n "$m" ] && printf '(/. + "%s") ' "$(cd "$(dirname "$m")" && pwd)/$(basename "$m")"; done) ]"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 cat > "$work/eval.nix" <<'NIX'
 { nixpkgsDir, agenixDir, sopsNixDir, repoDir, host, extraModules, toplevel ? false }:
 let

@@ -33,12 +33,7 @@ shift 3
 hosts=("$@")
 [ ${#hosts[@]} -gt 0 ] || hosts=(hannibal storage2 chrysalis lab)
 [ -f "$libdir/lib/modules.nix" ] || { echo "$libdir: no lib/modules.nix (give a nixpkgs.lib or nixpkgs checkout)" >&2; exit 2; }
-[ -f "$agenix/modules/age.nix" ] || { echo "$agenix: not an agenix checkout (no modules/age.nix)" >&2; exit 2; }
-[ -f "$sopsnix/modules/sops/default.nix" ] || { echo "$sopsnix: not a sops-nix checkout (no modules/sops/default.nix)" >&2; exit 2; }
-command -v nix-instantiate >/dev/null || { echo "nix-instantiate not found" >&2; exit 2; }
-repo=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib/eval-common.sh"
 
 status=0
 for host in "${hosts[@]}"; do
