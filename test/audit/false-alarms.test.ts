@@ -103,7 +103,7 @@ describe("real secrets beside those shapes stay high", () => {
     ["a shouted password with a digit", `{ services.dnsfilter.adminPassword = "HUNTER2FOREVER"; }`],
     ["a …Secret option given a value that names nothing", `{ backups.nas.passwordSecret = "Quiet-River-88"; }`],
     ["an environment-name-shaped user password: NixOS sets it as written", `{ users.users.root.initialPassword = "CHANGE_ME"; }`],
-    ["a private key under a key option (PKCS#8, not a SubjectPublicKeyInfo)", `{ services.mail.dkim.key = "MC4CAQAwBQYDK2VwBCIEIFtB71pvw1S4qGAZkQQpZGg39ZELkVJkyz4DqDSxOyzc"; }`],
+    ["a private key under a key option (PKCS#8, not a SubjectPublicKeyInfo)", `{ services.mail.dkim.key = "MC4CAQAwBQYDK2VwBCIEIG5peHNlYy1leGFtcGxlLW5vdC1hLXJlYWwta2V5ISEh"; }`],
     ["a credential from the same encrypted set as the network layout", `{ secrets, ... }: { services.tailscale.extraFlags = [ "--auth-key=\${secrets.net.tailnetKey}" ]; }`],
   ])("%s", (_name, src) => {
     expect(auditFiles(nix(src)).map((f) => f.severity)).toEqual(["high"]);

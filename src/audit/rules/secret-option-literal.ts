@@ -61,8 +61,8 @@ export const secretOptionLiteral: Rule = {
       `{ services.otp.totpSecret = "JBSWYDPEHPKPXPQRSTUV"; }`,
       `{ services.dnsfilter.adminPassword = "HUNTER2FOREVER"; }`,
       `{ backups.nas.passwordSecret = "Quiet-River-88"; }`,
-      // a private key is no SubjectPublicKeyInfo: PKCS#8 starts with a version INTEGER (made for this example)
-      `{ services.mail.dkim.key = "MC4CAQAwBQYDK2VwBCIEIFtB71pvw1S4qGAZkQQpZGg39ZELkVJkyz4DqDSxOyzc"; }`,
+      // a private key is no SubjectPublicKeyInfo: PKCS#8 starts with a version INTEGER (its seed spells "nixsec-example-not-a-real-key!!!")
+      `{ services.mail.dkim.key = "MC4CAQAwBQYDK2VwBCIEIG5peHNlYy1leGFtcGxlLW5vdC1hLXJlYWwta2V5ISEh"; }`,
     ],
     safe: [
       `{ services.grafana.settings.security.admin_password = "$__file{/run/secrets/grafana}"; services.nextcloud.config.adminpassFile = "/run/secrets/nc"; }`,
